@@ -1,0 +1,142 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "gtcp-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gtcp-gateway", targets: ["gtcp-gateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Framing and Msg: bytes in, bytes out, no sockets.
+        .target(
+            name: "GtcpWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // A gtcp client connection over NIO, used by `client`, the tests and `bench`.
+        .target(
+            name: "GtcpClient",
+            dependencies: [
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // What Swift cannot call on libcurl directly: the variadic setopt functions.
+        .target(name: "CurlShim", dependencies: ["CCurl"]),
+        .target(
+            name: "GatewayUpstream",
+            dependencies: [
+                "CCurl",
+                "CurlShim",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "GtcpWire",
+                "GatewayUpstream",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "GatewayAdmin",
+            dependencies: [
+                "GatewayCore",
+                "GtcpWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // The demo upstream that `make run` starts beside the gateway.
+        .target(
+            name: "ExampleBackend",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        // Configuration, systemd integration, logging and the composition root.
+        .target(
+            name: "GatewayService",
+            dependencies: [
+                "GatewayCore",
+                "GatewayAdmin",
+                "GatewayUpstream",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "gtcp-gateway",
+            dependencies: [
+                "GatewayService",
+                "GtcpClient",
+                "ExampleBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "GtcpWireTests",
+            dependencies: [
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: [
+                "GatewayCore",
+                "GtcpClient",
+                "ExampleBackend",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayUpstreamTests",
+            dependencies: ["GatewayUpstream", "ExampleBackend"]
+        ),
+        .testTarget(
+            name: "GatewayAdminTests",
+            dependencies: [
+                "GatewayAdmin",
+                "GtcpClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayServiceTests",
+            dependencies: ["GatewayService"]
+        ),
+        // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["GtcpClient", "ExampleBackend"]
+        ),
+    ]
+)
