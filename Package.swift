@@ -115,11 +115,16 @@ let package = Package(
                 "GtcpClient",
                 "ExampleBackend",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "GatewayUpstreamTests",
-            dependencies: ["GatewayUpstream", "ExampleBackend"]
+            dependencies: [
+                "GatewayUpstream",
+                "ExampleBackend",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "GatewayAdminTests",

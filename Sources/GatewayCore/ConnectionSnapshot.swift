@@ -1,0 +1,46 @@
+import Foundation
+
+public typealias ConnectionID = UInt64
+
+/// What the admin API shows of one live connection, taken on the connection's event loop.
+public struct ConnectionSnapshot: Sendable, Equatable {
+    public var id: ConnectionID
+    public var remoteAddress: String
+    public var clientName: String?
+    public var connectedAt: Date
+    public var lastActiveAt: Date
+    public var packetsIn: UInt64
+    public var packetsOut: UInt64
+    public var bytesIn: UInt64
+    public var bytesOut: UInt64
+    public var inFlight: Int
+    public var isClosing: Bool
+}
+
+/// Selects connections for listing and broadcasts; nil fields match everything.
+public struct ConnectionFilter: Sendable, Equatable {
+    /// Exact match on the name the client gave in `hello`.
+    public var clientName: String?
+    /// Exact `ip:port`, or an ip alone matching every port.
+    public var remoteAddress: String?
+
+    public init(clientName: String? = nil, remoteAddress: String? = nil) {
+        self.clientName = clientName
+        self.remoteAddress = remoteAddress
+    }
+}
+
+public struct ConnectionPage: Sendable {
+    /// Connections matching the filter, across all pages.
+    public var total: Int
+    public var connections: [ConnectionSnapshot]
+    /// The cursor for the next page, nil on the last.
+    public var next: ConnectionID?
+}
+
+public enum PushOutcome: Sendable, Equatable {
+    case sent
+    case notFound
+    case closing
+    case tooLarge(String)
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+@main
+struct GtcpGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gtcp-gateway",
+        abstract: "A gateway between gtcp TCP clients and an HTTP backend.",
+        subcommands: [
+            ServeCommand.self,
+            ClientCommand.self,
+            CheckConfigCommand.self,
+            ExampleUpstreamCommand.self,
+        ],
+        defaultSubcommand: ServeCommand.self
+    )
+}
