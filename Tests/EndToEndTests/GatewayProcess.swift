@@ -23,7 +23,7 @@ final class GatewayProcess: Sendable {
     private let lines = Mutex<[String]>([])
     private let waiters = Mutex<[(predicate: @Sendable (String) -> Bool, continuation: CheckedContinuation<String?, Never>)]>([])
     private let ended = Mutex(false)
-    private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private let exit = ExitState()
 
     /// Starts `gtcp-gateway ARGUMENTS` with stdout and stderr merged.
     init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: URL? = nil) throws {
@@ -45,7 +45,7 @@ final class GatewayProcess: Sendable {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         process.terminationHandler = { [exit] process in
-            let waiting = exit.withLock { state in
+            let waiting = exit.state.withLock { state in
                 state.status = process.terminationStatus
                 defer { state.waiters.removeAll() }
                 return state.waiters
@@ -139,7 +139,7 @@ final class GatewayProcess: Sendable {
     /// Waits for the process to exit and returns its exit status.
     func exitStatus() async -> Int32 {
         await withCheckedContinuation { continuation in
-            let status: Int32? = exit.withLock { state in
+            let status: Int32? = exit.state.withLock { state in
                 if let status = state.status {
                     return status
                 }
@@ -157,6 +157,10 @@ final class GatewayProcess: Sendable {
             process.terminate()
         }
     }
+}
+
+private final class ExitState: Sendable {
+    let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 }
 
 enum GatewayProcessError: Error, CustomStringConvertible {

@@ -5,96 +5,109 @@ import Testing
 @Suite struct ConnectionStateMachineTests {
     typealias Machine = ConnectionStateMachine<Int, String>
 
-    @Test func packetsFlowWhileUnderTheCap() {
-        var machine = Machine(maxInFlight: 2)
-        #expect(machine.readRequested())
-        #expect(machine.packetArrived(1) == 1)
-        machine.requestStarted()
-        #expect(machine.packetArrived(2) == 2)
-        machine.requestStarted()
-        // At the cap: the next packet waits and the socket is not read.
-        #expect(machine.packetArrived(3) == nil)
-        #expect(!machine.readRequested())
-        #expect(machine.nextBackloggedPacket() == nil)
+    /// `#expect` cannot mutate its operands, so each event goes through a box: `machine { $0.event() }`.
+    final class Box {
+        private var value: Machine
 
-        machine.requestFinished()
-        #expect(machine.nextBackloggedPacket() == 3)
-        machine.requestStarted()
-        #expect(!machine.releaseHeldRead())
-        machine.requestFinished()
-        #expect(machine.releaseHeldRead())
-        #expect(!machine.releaseHeldRead())
+        init(maxInFlight: Int) {
+            value = Machine(maxInFlight: maxInFlight)
+        }
+
+        func callAsFunction<Result>(_ event: (inout Machine) -> Result) -> Result {
+            event(&value)
+        }
+    }
+
+    @Test func packetsFlowWhileUnderTheCap() {
+        let machine = Box(maxInFlight: 2)
+        #expect(machine { $0.readRequested() })
+        #expect(machine { $0.packetArrived(1) } == 1)
+        machine { $0.requestStarted() }
+        #expect(machine { $0.packetArrived(2) } == 2)
+        machine { $0.requestStarted() }
+        // At the cap: the next packet waits and the socket is not read.
+        #expect(machine { $0.packetArrived(3) } == nil)
+        #expect(machine { !$0.readRequested() })
+        #expect(machine { $0.nextBackloggedPacket() } == nil)
+
+        machine { $0.requestFinished() }
+        #expect(machine { $0.nextBackloggedPacket() } == 3)
+        machine { $0.requestStarted() }
+        #expect(machine { !$0.releaseHeldRead() })
+        machine { $0.requestFinished() }
+        #expect(machine { $0.releaseHeldRead() })
+        #expect(machine { !$0.releaseHeldRead() })
     }
 
     @Test func backlogKeepsArrivalOrder() {
-        var machine = Machine(maxInFlight: 1)
-        machine.requestStarted()
+        let machine = Box(maxInFlight: 1)
+        machine { $0.requestStarted() }
         for packet in 1...5 {
-            #expect(machine.packetArrived(packet) == nil)
+            #expect(machine { $0.packetArrived(packet) } == nil)
         }
-        machine.requestFinished()
+        machine { $0.requestFinished() }
         var drained: [Int] = []
-        while let packet = machine.nextBackloggedPacket() {
+        while let packet = machine({ $0.nextBackloggedPacket() }) {
             drained.append(packet)
         }
         #expect(drained == [1, 2, 3, 4, 5])
     }
 
     @Test func aPacketArrivingBehindABacklogJoinsIt() {
-        var machine = Machine(maxInFlight: 1)
-        machine.requestStarted()
-        #expect(machine.packetArrived(1) == nil)
-        machine.requestFinished()
-        #expect(machine.packetArrived(2) == nil)
-        #expect(machine.nextBackloggedPacket() == 1)
-        #expect(machine.nextBackloggedPacket() == 2)
+        let machine = Box(maxInFlight: 1)
+        machine { $0.requestStarted() }
+        #expect(machine { $0.packetArrived(1) } == nil)
+        machine { $0.requestFinished() }
+        #expect(machine { $0.packetArrived(2) } == nil)
+        #expect(machine { $0.nextBackloggedPacket() } == 1)
+        #expect(machine { $0.nextBackloggedPacket() } == 2)
     }
 
     @Test func waitingForAGatewaySlotHoldsPackets() {
-        var machine = Machine(maxInFlight: 8)
-        machine.requestStarted()
-        machine.waitForGatewaySlot("parked")
-        #expect(machine.packetArrived(1) == nil)
-        #expect(!machine.readRequested())
-        #expect(machine.gatewaySlotGranted() == "parked")
-        #expect(machine.nextBackloggedPacket() == 1)
-        #expect(machine.releaseHeldRead())
+        let machine = Box(maxInFlight: 8)
+        machine { $0.requestStarted() }
+        machine { $0.waitForGatewaySlot("parked") }
+        #expect(machine { $0.packetArrived(1) } == nil)
+        #expect(machine { !$0.readRequested() })
+        #expect(machine { $0.gatewaySlotGranted() } == "parked")
+        #expect(machine { $0.nextBackloggedPacket() } == 1)
+        #expect(machine { $0.releaseHeldRead() })
     }
 
     @Test func aSlotGrantedAfterCloseIsReturned() {
-        var machine = Machine(maxInFlight: 8)
-        machine.waitForGatewaySlot("parked")
-        machine.closed()
-        #expect(machine.gatewaySlotGranted() == nil)
+        let machine = Box(maxInFlight: 8)
+        machine { $0.waitForGatewaySlot("parked") }
+        machine { $0.closed() }
+        #expect(machine { $0.gatewaySlotGranted() } == nil)
     }
 
     @Test func unwritableOutputStopsReading() {
-        var machine = Machine(maxInFlight: 8)
-        machine.writabilityChanged(isWritable: false)
-        #expect(!machine.readRequested())
-        #expect(machine.packetArrived(1) == nil)
-        machine.writabilityChanged(isWritable: true)
-        #expect(machine.nextBackloggedPacket() == 1)
-        #expect(machine.releaseHeldRead())
+        let machine = Box(maxInFlight: 8)
+        machine { $0.writabilityChanged(isWritable: false) }
+        #expect(machine { !$0.readRequested() })
+        #expect(machine { $0.packetArrived(1) } == nil)
+        machine { $0.writabilityChanged(isWritable: true) }
+        #expect(machine { $0.nextBackloggedPacket() } == 1)
+        #expect(machine { $0.releaseHeldRead() })
     }
 
     @Test func doexitIsSentOnce() {
-        var machine = Machine(maxInFlight: 1)
-        #expect(machine.doexitRequested() == .sendDoexit)
-        #expect(machine.isClosing)
-        #expect(machine.doexitRequested() == .alreadyExiting)
-        machine.closed()
-        #expect(machine.doexitRequested() == .alreadyClosed)
+        let machine = Box(maxInFlight: 1)
+        #expect(machine { $0.doexitRequested() } == .sendDoexit)
+        #expect(machine { $0.isClosing })
+        #expect(machine { $0.doexitRequested() } == .alreadyExiting)
+        machine { $0.closed() }
+        #expect(machine { $0.doexitRequested() } == .alreadyClosed)
     }
 
     @Test func closingDropsTheBacklogAndLaterPackets() {
-        var machine = Machine(maxInFlight: 1)
-        machine.requestStarted()
-        #expect(machine.packetArrived(1) == nil)
-        machine.closed()
-        machine.requestFinished()
-        #expect(machine.nextBackloggedPacket() == nil)
-        #expect(machine.packetArrived(2) == nil)
-        #expect(!machine.readRequested())
+        let machine = Box(maxInFlight: 1)
+        machine { $0.requestStarted() }
+        #expect(machine { $0.packetArrived(1) } == nil)
+        machine { $0.closed() }
+        machine { $0.requestFinished() }
+        #expect(machine { $0.nextBackloggedPacket() } == nil)
+        #expect(machine { $0.packetArrived(2) } == nil)
+        #expect(machine { !$0.readRequested() })
     }
 }
