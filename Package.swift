@@ -122,8 +122,10 @@ let package = Package(
             name: "GatewayUpstreamTests",
             dependencies: [
                 "GatewayUpstream",
+                "CCurl",
                 "ExampleBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
