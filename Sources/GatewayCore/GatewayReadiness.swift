@@ -8,10 +8,21 @@ public final class GatewayReadiness: Sendable {
     }
 
     private let state: Mutex<State>
+    private let onReady: @Sendable () -> Void
+    private let onDraining: @Sendable () -> Void
 
-    /// - Parameter listeners: how many listeners must report bound before the gateway is ready.
-    public init(listeners: Int) {
+    /// - Parameters:
+    ///   - listeners: how many listeners must report bound before the gateway is ready.
+    ///   - onReady: called once, when the last listener is bound.
+    ///   - onDraining: called once, when draining starts.
+    public init(
+        listeners: Int,
+        onReady: @escaping @Sendable () -> Void = {},
+        onDraining: @escaping @Sendable () -> Void = {}
+    ) {
         self.state = Mutex(State(pendingListeners: listeners))
+        self.onReady = onReady
+        self.onDraining = onDraining
     }
 
     public var isReady: Bool {
@@ -23,10 +34,22 @@ public final class GatewayReadiness: Sendable {
     }
 
     public func listenerBound() {
-        state.withLock { $0.pendingListeners -= 1 }
+        let nowReady = state.withLock { state in
+            state.pendingListeners -= 1
+            return state.pendingListeners == 0
+        }
+        if nowReady {
+            onReady()
+        }
     }
 
     public func drainingStarted() {
-        state.withLock { $0.draining = true }
+        let first = state.withLock { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if first {
+            onDraining()
+        }
     }
 }
