@@ -4,6 +4,9 @@ import NIOPosix
 
 /// The server end of gtcp, played by tests with the same wire codecs: a listener on
 /// 127.0.0.1 port 0 that serves every connection it accepts with a script.
+///
+/// Accepted connections are plain channels rather than `NIOAsyncChannel`s, which must not be
+/// dropped unused: a connection still being accepted as the listener stops would trap.
 enum ReversePeer {
     /// Runs `body` with the listener's port while `serve` handles each accepted connection;
     /// the listener and its connections are shut down when `body` returns.
@@ -15,8 +18,14 @@ enum ReversePeer {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(GtcpFrameDecoder(framing: framing)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    let (packets, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+                    // Also closes a connection accepted too late to be served.
+                    continuation.onTermination = { _ in channel.close(promise: nil) }
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(GtcpFrameDecoder(framing: framing)),
+                        PacketStreamHandler(packets: continuation)
+                    )
+                    return AcceptedConnection(channel: channel, packets: packets)
                 }
             }
         let port = listener.channel.localAddress!.port!
@@ -26,9 +35,8 @@ enum ReversePeer {
                     try await listener.executeThenClose { accepted in
                         for try await connection in accepted {
                             connections.addTask {
-                                try? await connection.executeThenClose { inbound, outbound in
-                                    try await serve(PeerConnection(inbound: inbound, outbound: outbound, framing: framing))
-                                }
+                                try? await serve(PeerConnection(connection, framing: framing))
+                                try? await connection.channel.close()
                             }
                         }
                     }
@@ -51,19 +59,20 @@ enum ReversePeer {
     }
 }
 
-/// One accepted connection: packets in, messages or raw bytes out. Returning from the script closes it.
+struct AcceptedConnection: Sendable {
+    let channel: any Channel
+    let packets: AsyncThrowingStream<ByteBuffer, any Error>
+}
+
+/// One accepted connection as a script sees it: packets in, messages or raw bytes out.
 final class PeerConnection {
-    private var packets: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private var packets: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    private let channel: any Channel
     private let encoder: GtcpMsgEncoder
 
-    init(
-        inbound: NIOAsyncChannelInboundStream<ByteBuffer>,
-        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        framing: GtcpFraming
-    ) {
-        self.packets = inbound.makeAsyncIterator()
-        self.outbound = outbound
+    init(_ connection: AcceptedConnection, framing: GtcpFraming) {
+        self.packets = connection.packets.makeAsyncIterator()
+        self.channel = connection.channel
         self.encoder = GtcpMsgEncoder(framing: framing)
     }
 
@@ -79,10 +88,35 @@ final class PeerConnection {
     func send(_ msg: Msg) async throws {
         var packet = ByteBuffer()
         try self.encoder.encode(data: msg, out: &packet)
-        try await self.outbound.write(packet)
+        try await self.channel.writeAndFlush(packet)
     }
 
     func sendRaw(_ bytes: [UInt8]) async throws {
-        try await self.outbound.write(ByteBuffer(bytes: bytes))
+        try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+}
+
+/// Hands each packet to the script; ends the stream at EOF or on the first framing error.
+private final class PacketStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let packets: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
+
+    init(packets: AsyncThrowingStream<ByteBuffer, any Error>.Continuation) {
+        self.packets = packets
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.packets.yield(Self.unwrapInboundIn(data))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.packets.finish(throwing: error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.packets.finish()
+        context.fireChannelInactive()
     }
 }
