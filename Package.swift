@@ -110,6 +110,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "GtcpClientTests",
+            dependencies: [
+                "GtcpClient",
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "GatewayCoreTests",
             dependencies: [
                 "GatewayCore",

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// The declared length is checked against `maxDataSize` as soon as the header is complete and is
 /// never reserved: a header claiming 2 GiB costs nothing until 2 GiB actually arrive.
-public struct GtcpFrameDecoder: ByteToMessageDecoder {
+public struct GtcpFrameDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = ByteBuffer
 
     private enum ReadState {

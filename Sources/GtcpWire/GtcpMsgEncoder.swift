@@ -5,7 +5,7 @@ import NIOCore
 /// Throws `GtcpFramingError.dataTooLong` and writes nothing when the JSON exceeds `maxDataSize`.
 /// `MessageToByteHandler` stays failed after any encoder error, so callers that can meet
 /// oversized messages check `Msg.encodedJSONByteCount` before writing.
-public struct GtcpMsgEncoder: MessageToByteEncoder {
+public struct GtcpMsgEncoder: MessageToByteEncoder, Sendable {
     public typealias OutboundIn = Msg
 
     private let framing: GtcpFraming
