@@ -86,7 +86,7 @@ struct GatewayServerTests {
             let client = try await gateway.connect()
             var replies = MessageReader(client)
             var stream = ByteBuffer()
-            var encoder = GtcpMsgEncoder(framing: .default)
+            let encoder = GtcpMsgEncoder(framing: .default)
             for name in ["a", "b", "c"] {
                 try encoder.encode(data: Msg(act: "hello", data: name), out: &stream)
             }
@@ -105,7 +105,7 @@ struct GatewayServerTests {
     }
 
     @Test func anOversizeLengthClosesOnlyThatConnection() async throws {
-        let configuration = GatewayConfiguration(port: 0, framing: try GtcpFraming(headerSize: 2, maxDataSize: 100))
+        let configuration = GatewayConfiguration(port: 0, framing: try GtcpFraming(headerSize: 2, maxDataSize: 200))
         try await TestGateway.run(configuration: configuration) { gateway in
             let good = try await gateway.connect()
             var goodReplies = MessageReader(good)
@@ -115,7 +115,7 @@ struct GatewayServerTests {
             try await bad.sendRaw(ByteBuffer(bytes: [0x00, 0xFF, 0x7B]))
             #expect(
                 try await badReplies.next()
-                    == Msg(act: "error", data: #"{"act":"","error":"invalid package size 255 exceeds max data size 100"}"#)
+                    == Msg(act: "error", data: #"{"act":"","error":"invalid package size 255 exceeds max data size 200"}"#)
             )
             #expect(try await badReplies.next() == nil)
 
@@ -124,6 +124,16 @@ struct GatewayServerTests {
                 #expect(try await goodReplies.next() == Msg(act: "hello", data: "Nice to meet you!"))
             }
             await good.close()
+        }
+    }
+
+    @Test func anOversizeLengthWhoseErrorWouldNotFitJustCloses() async throws {
+        let configuration = GatewayConfiguration(port: 0, framing: try GtcpFraming(headerSize: 1, maxDataSize: 20))
+        try await TestGateway.run(configuration: configuration) { gateway in
+            let bad = try await gateway.connect()
+            var badReplies = MessageReader(bad)
+            try await bad.sendRaw(ByteBuffer(bytes: [0x15]))
+            #expect(try await badReplies.next() == nil)
         }
     }
 
