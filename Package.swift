@@ -85,6 +85,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -109,6 +110,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "GtcpClientTests",
+            dependencies: [
+                "GtcpClient",
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "GatewayCoreTests",
             dependencies: [
                 "GatewayCore",
@@ -122,8 +132,10 @@ let package = Package(
             name: "GatewayUpstreamTests",
             dependencies: [
                 "GatewayUpstream",
+                "CCurl",
                 "ExampleBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,17 +1,203 @@
 import GtcpWire
+import NIOCore
+import Synchronization
 
-// Interface only; the implementation lands with the core.
+/// Every live connection, sharded by event loop.
+///
+/// Each shard is confined to its loop, so the data path never takes a lock: a connection
+/// registers and leaves on its own loop, and the admin API hops onto each loop to read or act.
+/// An id encodes its shard (`(id - 1) % shardCount`), so acting on one connection visits one loop.
 public final class ConnectionRegistry: Sendable {
-    public var openCount: Int { fatalError("core not built yet") }
-    public func page(after cursor: ConnectionID?, limit: Int, filter: ConnectionFilter) async -> ConnectionPage { fatalError() }
-    public func snapshot(of id: ConnectionID) async -> ConnectionSnapshot? { fatalError() }
-    public func push(_ msg: Msg, to id: ConnectionID) async -> PushOutcome { fatalError() }
-    public func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome { fatalError() }
-    public func close(_ id: ConnectionID) async -> PushOutcome { fatalError() }
-    public func broadcast(_ msg: Msg, filter: ConnectionFilter) async -> Int { fatalError() }
-    public func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int { fatalError() }
+    private struct Shard: Sendable {
+        let eventLoop: any EventLoop
+        let table: NIOLoopBoundBox<ShardTable>
+    }
+
+    private struct ShardTable {
+        var connections = OrderedIDTable<ConnectionHandler>()
+        var issued: UInt64 = 0
+    }
+
+    private let shards: [Shard]
+    private let open = Atomic<Int>(0)
+    private let emptyWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    public init(group: any EventLoopGroup) {
+        self.shards = group.makeIterator().map {
+            Shard(eventLoop: $0, table: .makeBoxSendingValue(ShardTable(), eventLoop: $0))
+        }
+    }
+
+    public var openCount: Int { open.load(ordering: .relaxed) }
+
+    /// Counts a new connection in unless `limit` are open already.
+    func reserve(limit: Int) -> Bool {
+        if open.wrappingAdd(1, ordering: .relaxed).newValue <= limit {
+            return true
+        }
+        releaseReservation()
+        return false
+    }
+
+    func releaseReservation() {
+        if open.wrappingSubtract(1, ordering: .relaxed).newValue == 0 {
+            let waiters = emptyWaiters.withLock { waiters in
+                defer { waiters.removeAll() }
+                return waiters
+            }
+            waiters.forEach { $0.resume() }
+        }
+    }
+
+    /// Suspends until no connection is open.
+    func waitUntilEmpty() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = emptyWaiters.withLock { waiters in
+                if openCount == 0 {
+                    return true
+                }
+                waiters.append(continuation)
+                return false
+            }
+            if resumeNow {
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: The data path, on the connection's own loop
+
+    func register(_ connection: ConnectionHandler, on eventLoop: any EventLoop) -> ConnectionID {
+        let index = shardIndex(of: eventLoop)
+        let table = shards[index].table
+        table.value.issued += 1
+        let id = (table.value.issued - 1) * UInt64(shards.count) + UInt64(index) + 1
+        table.value.connections.append(connection, for: id)
+        return id
+    }
+
+    func unregister(_ id: ConnectionID) {
+        shards[shardIndex(of: id)].table.value.connections.remove(id)
+    }
+
+    private func shardIndex(of eventLoop: any EventLoop) -> Int {
+        guard let index = shards.firstIndex(where: { $0.eventLoop === eventLoop }) else {
+            preconditionFailure("connection on an event loop outside the registry's group")
+        }
+        return index
+    }
+
+    private func shardIndex(of id: ConnectionID) -> Int {
+        Int((id - 1) % UInt64(shards.count))
+    }
+
+    // MARK: The admin side, from any thread
+
+    public func page(after cursor: ConnectionID?, limit: Int, filter: ConnectionFilter) async -> ConnectionPage {
+        precondition(limit > 0)
+        var total = 0
+        var candidates: [ConnectionSnapshot] = []
+        var more = false
+        for shard in shards {
+            let part = try? await shard.eventLoop.submit {
+                var total = 0
+                var page: [ConnectionSnapshot] = []
+                var more = false
+                let connections = shard.table.value.connections
+                if filter.isEmpty {
+                    total = connections.count
+                }
+                connections.forEach(after: nil) { id, connection in
+                    guard filter.isEmpty || connection.matches(filter) else { return true }
+                    if !filter.isEmpty {
+                        total += 1
+                    }
+                    if cursor.map({ id > $0 }) ?? true {
+                        if page.count < limit {
+                            page.append(connection.snapshot())
+                        } else {
+                            more = true
+                            return !filter.isEmpty
+                        }
+                    }
+                    return true
+                }
+                return (total, page, more)
+            }.get()
+            guard let part else { continue }
+            total += part.0
+            candidates += part.1
+            more = more || part.2
+        }
+        candidates.sort { $0.id < $1.id }
+        if candidates.count > limit {
+            candidates.removeLast(candidates.count - limit)
+            more = true
+        }
+        return ConnectionPage(total: total, connections: candidates, next: more ? candidates.last?.id : nil)
+    }
+
+    public func snapshot(of id: ConnectionID) async -> ConnectionSnapshot? {
+        await withConnection(id) { $0.snapshot() }
+    }
+
+    public func push(_ msg: Msg, to id: ConnectionID) async -> PushOutcome {
+        await withConnection(id) { $0.push(msg) } ?? .notFound
+    }
+
+    public func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome {
+        await withConnection(id) { $0.doexit(data: data, grace: grace) } ?? .notFound
+    }
+
+    public func close(_ id: ConnectionID) async -> PushOutcome {
+        await withConnection(id) { $0.close(reason: .adminClose) } ?? .notFound
+    }
+
+    public func broadcast(_ msg: Msg, filter: ConnectionFilter) async -> Int {
+        await forEachConnection(matching: filter) { $0.push(msg) == .sent }
+    }
+
+    public func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int {
+        await forEachConnection(matching: filter) { $0.doexit(data: data, grace: grace) == .sent }
+    }
+
+    func closeAll(reason: CloseReason) async {
+        _ = await forEachConnection(matching: ConnectionFilter()) { $0.close(reason: reason) == .sent }
+    }
+
+    private func withConnection<Result: Sendable>(
+        _ id: ConnectionID,
+        _ body: @escaping @Sendable (ConnectionHandler) -> Result
+    ) async -> Result? {
+        guard id > 0 else { return nil }
+        let shard = shards[shardIndex(of: id)]
+        return try? await shard.eventLoop.submit {
+            shard.table.value.connections[id].map(body)
+        }.get()
+    }
+
+    /// Runs `body` on every matching connection and counts the calls that returned true.
+    private func forEachConnection(
+        matching filter: ConnectionFilter,
+        _ body: @escaping @Sendable (ConnectionHandler) -> Bool
+    ) async -> Int {
+        var count = 0
+        for shard in shards {
+            count += (try? await shard.eventLoop.submit {
+                var count = 0
+                shard.table.value.connections.forEach(after: nil) { _, connection in
+                    if connection.matches(filter) && body(connection) {
+                        count += 1
+                    }
+                    return true
+                }
+                return count
+            }.get()) ?? 0
+        }
+        return count
+    }
 }
 
-public final class GatewayReadiness: Sendable {
-    public var isReady: Bool { fatalError() }
+extension ConnectionFilter {
+    var isEmpty: Bool { clientName == nil && remoteAddress == nil }
 }

@@ -1,0 +1,45 @@
+# gtcp-gateway: `make run` starts the gateway with the example upstream; `make test` runs every check.
+SHELL := /bin/bash
+SWIFT ?= swift
+PREFIX ?= /usr/local
+DESTDIR ?=
+BIN_DEBUG = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
+BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
+VENV = .venv
+
+.PHONY: all deps build release run test test-swift test-contract test-systemd clean install
+
+all: build
+
+# System packages the build and the checks need; installed only when missing.
+deps:
+	@missing=""; \
+	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The example upstream in the background, the gateway in the foreground; Ctrl-C stops both.
+run: build
+	@$(BIN_DEBUG)/gtcp-gateway example-upstream --listen $(EXAMPLE_UPSTREAM) & \
+	upstream=$$!; trap 'kill $$upstream 2>/dev/null' EXIT; \
+	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
+
+test: deps test-swift
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+clean:
+	rm -rf .build $(VENV)

@@ -1,0 +1,482 @@
+import Foundation
+import GatewayUpstream
+import GtcpWire
+import Logging
+import NIOCore
+
+/// What every connection of one listener shares.
+struct ConnectionEnvironment: Sendable {
+    let framing: GtcpFraming
+    let maxInFlightPerConnection: Int
+    let policy: LivePolicy
+    let upstream: (any Upstream)?
+    let registry: ConnectionRegistry
+    let limiter: InFlightLimiter
+    let metrics: GatewayMetrics
+    let logger: Logger
+    let unroutedActs: LogOnce
+    /// Makes request ids unique across restarts of the gateway.
+    let bootID: String
+}
+
+/// One client connection: answers built-in acts, forwards the rest, keeps replies in order,
+/// and holds the connection's figures for the admin API.
+///
+/// Sits after the frame decoder, so it reads one packet's data at a time, and writes complete
+/// packets. All state is confined to the channel's event loop.
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let environment: ConnectionEnvironment
+    private var encoder: GtcpMsgEncoder
+    private let allocator = ByteBufferAllocator()
+    private var state: ConnectionStateMachine<ByteBuffer, Msg>
+    private var replies = ReplySequencer<ByteBuffer>()
+    private var context: ChannelHandlerContext?
+
+    private(set) var id: ConnectionID = 0
+    private var remoteAddress = "unknown"
+    private var clientName: String?
+    private var connectedAt = Date()
+    private var lastActive = NIODeadline.now()
+    private var packetsIn: UInt64 = 0
+    private var packetsOut: UInt64 = 0
+    private var bytesIn: UInt64 = 0
+    private var bytesOut: UInt64 = 0
+    /// Packets and bytes read since the last read completed, counted into metrics in one go.
+    private var unreportedPackets = 0
+    private var unreportedBytes = 0
+    private var requestsStarted: UInt64 = 0
+    private var needsFlush = false
+    private var batchingWrites = false
+    private var closeReason: CloseReason?
+    private var idleTimer: Scheduled<Void>?
+    private var ageTimer: Scheduled<Void>?
+    private var graceTimer: Scheduled<Void>?
+
+    init(environment: ConnectionEnvironment) {
+        self.environment = environment
+        self.encoder = GtcpMsgEncoder(framing: environment.framing)
+        self.state = ConnectionStateMachine(maxInFlight: environment.maxInFlightPerConnection)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive {
+            connectionStarted(context: context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        environment.registry.releaseReservation()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        connectionStarted(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connectionEnded()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let packet = unwrapInboundIn(data)
+        packetsIn += 1
+        unreportedPackets += 1
+        unreportedBytes += environment.framing.headerSize + packet.readableBytes
+        batchingWrites = true
+        if let packet = state.packetArrived(packet) {
+            handle(packet, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        batchingWrites = false
+        if unreportedPackets > 0 {
+            lastActive = .now()
+            bytesIn += UInt64(unreportedBytes)
+            environment.metrics.packetsIn.increment(by: Int64(unreportedPackets))
+            environment.metrics.bytesIn.increment(by: Int64(unreportedBytes))
+            unreportedPackets = 0
+            unreportedBytes = 0
+        }
+        flushIfNeeded(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if state.readRequested() {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        state.writabilityChanged(isWritable: context.channel.isWritable)
+        if context.channel.isWritable {
+            resumeProcessing(context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let error = error as? GtcpFramingError {
+            // The stream is out of step: tell the client why, then close.
+            environment.metrics.framingErrors.increment()
+            environment.logger.info("closing [\(remoteAddress)]: \(error)")
+            if closeReason == nil {
+                closeReason = .framingError
+            }
+            if let reply = encode(ErrorReply.message(act: "", error: "\(error)")) {
+                write(reply, context: context)
+                context.flush()
+            }
+        } else {
+            environment.logger.debug("connection error [\(remoteAddress)]: \(error)")
+            if closeReason == nil {
+                closeReason = .connectionError
+            }
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: Acts
+
+    private func handle(_ packet: ByteBuffer, context: ChannelHandlerContext) {
+        let msg: Msg
+        do {
+            msg = try Msg(decoding: packet)
+        } catch {
+            environment.metrics.decodeErrors.increment()
+            environment.logger.debug("invalid package structure from [\(remoteAddress)]: \(error)")
+            reply(ErrorReply.message(act: "", error: "invalid package structure: \(error)"), context: context)
+            return
+        }
+        switch msg.act {
+        case "hello":
+            clientName = msg.data
+            environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
+            reply(Msg(act: "hello", data: environment.policy.current.greeting), context: context)
+        case "heartbeat":
+            environment.logger.debug("heartbeat from [\(remoteAddress)]")
+        default:
+            forward(msg, context: context)
+        }
+    }
+
+    private func forward(_ msg: Msg, context: ChannelHandlerContext) {
+        guard environment.upstream != nil else {
+            if environment.unroutedActs.firstTime(msg.act) {
+                environment.logger.warning("no upstream configured for act \(msg.act)")
+            }
+            reply(ErrorReply.message(act: msg.act, error: "no upstream configured for act \(msg.act)"), context: context)
+            return
+        }
+        if let problem = ActName.validationError(msg.act) {
+            reply(ErrorReply.message(act: msg.act, error: problem), context: context)
+            return
+        }
+        guard !state.isClosing else {
+            reply(ErrorReply.message(act: msg.act, error: "connection is closing"), context: context)
+            return
+        }
+        state.requestStarted()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let acquired = environment.limiter.tryAcquire {
+            { [eventLoop = context.eventLoop] in
+                eventLoop.execute { loopBound.value.gatewaySlotGranted() }
+            }
+        }
+        if acquired {
+            startRequest(msg, context: context)
+        } else {
+            state.waitForGatewaySlot(msg)
+        }
+    }
+
+    private func gatewaySlotGranted() {
+        guard let parked = state.gatewaySlotGranted(), let context else {
+            environment.limiter.release()
+            return
+        }
+        startRequest(parked, context: context)
+        resumeProcessing(context: context)
+    }
+
+    private func startRequest(_ msg: Msg, context: ChannelHandlerContext) {
+        guard let upstream = environment.upstream else { return }
+        requestsStarted += 1
+        let sequence = replies.reserve()
+        let request = UpstreamRequest(
+            act: msg.act,
+            data: msg.data,
+            connectionID: id,
+            remoteAddress: remoteAddress,
+            clientName: clientName,
+            requestID: "\(environment.bootID)-\(id)-\(requestsStarted)"
+        )
+        environment.metrics.upstreamInFlight.increment()
+        environment.logger.debug("forwarding act \(msg.act) from [\(remoteAddress)] requestId=\(request.requestID)")
+        let started = NIODeadline.now()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        upstream.forward(request) { outcome in
+            eventLoop.execute {
+                loopBound.value.upstreamAnswered(request, sequence: sequence, outcome: outcome, started: started)
+            }
+        }
+    }
+
+    private func upstreamAnswered(
+        _ request: UpstreamRequest,
+        sequence: UInt64,
+        outcome: UpstreamOutcome,
+        started: NIODeadline
+    ) {
+        environment.limiter.release()
+        environment.metrics.upstreamInFlight.decrement()
+        environment.metrics.upstreamDuration.recordNanoseconds((NIODeadline.now() - started).nanoseconds)
+        state.requestFinished()
+
+        let msg: Msg?
+        switch outcome {
+        case .reply(let act, let data):
+            environment.metrics.upstreamRequests[.reply]?.increment()
+            msg = Msg(act: act, data: data)
+        case .noReply:
+            environment.metrics.upstreamRequests[.noReply]?.increment()
+            msg = nil
+        case .failed(let status, let error):
+            environment.metrics.upstreamRequests[.failed]?.increment()
+            environment.logger.warning(
+                "upstream failed for act \(request.act) from [\(remoteAddress)] requestId=\(request.requestID): \(error)"
+            )
+            msg = ErrorReply.upstreamFailure(act: request.act, status: status, error: error, requestID: request.requestID)
+        }
+        guard let context, state.lifecycle != .closed else {
+            if msg != nil {
+                environment.metrics.repliesDropped.increment()
+            }
+            return
+        }
+        let encoded = msg.map { msg in
+            encode(msg)
+                ?? encode(
+                    ErrorReply.upstreamFailure(
+                        act: request.act,
+                        status: nil,
+                        error: "upstream response too large",
+                        requestID: request.requestID
+                    )
+                )
+        }
+        batchingWrites = true
+        replies.fill(sequence, with: encoded ?? nil) { write($0, context: context) }
+        resumeProcessing(context: context)
+        batchingWrites = false
+        flushIfNeeded(context: context)
+    }
+
+    /// Processes backlogged packets and reads again once the connection may take more work.
+    private func resumeProcessing(context: ChannelHandlerContext) {
+        while let packet = state.nextBackloggedPacket() {
+            handle(packet, context: context)
+        }
+        if state.releaseHeldRead() {
+            context.read()
+        }
+    }
+
+    // MARK: Admin operations, called on the connection's loop
+
+    func matches(_ filter: ConnectionFilter) -> Bool {
+        if let name = filter.clientName, name != clientName {
+            return false
+        }
+        if let address = filter.remoteAddress, address != remoteAddress {
+            return remoteAddress.hasPrefix(address) && remoteAddress.dropFirst(address.utf8.count).first == ":"
+        }
+        return true
+    }
+
+    func snapshot() -> ConnectionSnapshot {
+        let idleFor = NIODeadline.now() - lastActive
+        return ConnectionSnapshot(
+            id: id,
+            remoteAddress: remoteAddress,
+            clientName: clientName,
+            connectedAt: connectedAt,
+            lastActiveAt: Date(timeIntervalSinceNow: -Double(idleFor.nanoseconds) / 1e9),
+            packetsIn: packetsIn,
+            packetsOut: packetsOut,
+            bytesIn: bytesIn,
+            bytesOut: bytesOut,
+            inFlight: state.inFlight,
+            isClosing: state.isClosing
+        )
+    }
+
+    /// Sends `msg` now, ahead of replies still waiting for the upstream.
+    func push(_ msg: Msg) -> PushOutcome {
+        guard let context, state.lifecycle == .open else { return .closing }
+        do {
+            write(try encodeOrThrow(msg), context: context)
+        } catch {
+            return .tooLarge("\(error)")
+        }
+        flushIfNeeded(context: context)
+        return .sent
+    }
+
+    /// Sends `doexit` after the replies still owed, and closes the connection if the client has
+    /// not after `grace`.
+    func doexit(data: String, grace: Duration) -> PushOutcome {
+        guard let context else { return .closing }
+        let packet: ByteBuffer
+        do {
+            packet = try encodeOrThrow(Msg(act: "doexit", data: data))
+        } catch {
+            return .tooLarge("\(error)")
+        }
+        switch state.doexitRequested() {
+        case .alreadyExiting, .alreadyClosed:
+            return .closing
+        case .sendDoexit:
+            environment.metrics.doexitSent.increment()
+            replies.append(packet) { write($0, context: context) }
+            flushIfNeeded(context: context)
+            graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace.timeAmount) {
+                self.close(reason: .doexitGraceExpired)
+            }
+            return .sent
+        }
+    }
+
+    @discardableResult
+    func close(reason: CloseReason) -> PushOutcome {
+        guard let context, state.lifecycle != .closed else { return .closing }
+        if closeReason == nil {
+            closeReason = reason
+        }
+        context.close(promise: nil)
+        return .sent
+    }
+
+    // MARK: Writing
+
+    private func reply(_ msg: Msg, context: ChannelHandlerContext) {
+        guard let packet = encode(msg) else {
+            // Only an error text longer than the configured max data size gets here.
+            environment.logger.debug("reply \(msg.act) to [\(remoteAddress)] exceeds max data size, not sent")
+            return
+        }
+        replies.append(packet) { write($0, context: context) }
+        flushIfNeeded(context: context)
+    }
+
+    private func encode(_ msg: Msg) -> ByteBuffer? {
+        try? encodeOrThrow(msg)
+    }
+
+    private func encodeOrThrow(_ msg: Msg) throws -> ByteBuffer {
+        var buffer = allocator.buffer(
+            capacity: environment.framing.headerSize + msg.act.utf8.count + msg.data.utf8.count + 32
+        )
+        try encoder.encode(data: msg, out: &buffer)
+        return buffer
+    }
+
+    private func write(_ packet: ByteBuffer, context: ChannelHandlerContext) {
+        packetsOut += 1
+        bytesOut += UInt64(packet.readableBytes)
+        environment.metrics.packetsOut.increment()
+        environment.metrics.bytesOut.increment(by: Int64(packet.readableBytes))
+        context.write(wrapOutboundOut(packet), promise: nil)
+        needsFlush = true
+    }
+
+    /// Flushes now, or at the end of the current read so that replies to one read go out together.
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        guard needsFlush, !batchingWrites else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    // MARK: Lifecycle
+
+    private func connectionStarted(context: ChannelHandlerContext) {
+        guard id == 0 else { return }
+        remoteAddress = context.channel.remoteAddress.map(Self.describe) ?? "unknown"
+        connectedAt = Date()
+        lastActive = .now()
+        id = environment.registry.register(self, on: context.eventLoop)
+        environment.metrics.connectionsAccepted.increment()
+        environment.metrics.connectionsOpen.increment()
+        environment.logger.debug("client connected [\(remoteAddress)] id=\(id)")
+
+        let policy = environment.policy.current
+        scheduleIdleCheck(in: policy.idleTimeout?.timeAmount ?? Self.idleRecheck, context: context)
+        if let age = policy.maxConnectionAge {
+            ageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: age.timeAmount) {
+                _ = self.doexit(data: "max connection age reached", grace: self.environment.policy.current.doexitGrace)
+            }
+        }
+    }
+
+    private func connectionEnded() {
+        guard id != 0, state.lifecycle != .closed else { return }
+        state.closed()
+        idleTimer?.cancel()
+        ageTimer?.cancel()
+        graceTimer?.cancel()
+        environment.registry.unregister(id)
+        environment.metrics.connectionsOpen.decrement()
+        let reason = closeReason ?? .clientClosed
+        environment.metrics.connectionsClosed[reason]?.increment()
+        if reason == .clientClosed {
+            environment.logger.info("client closed [\(remoteAddress)]")
+        } else {
+            environment.logger.info("closed [\(remoteAddress)]: \(reason.rawValue.replacingOccurrences(of: "_", with: " "))")
+        }
+    }
+
+    /// How often a connection looks again at an idle timeout that is switched off, so that
+    /// switching it on by reload reaches connections already open.
+    private static let idleRecheck = TimeAmount.seconds(30)
+
+    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.idleCheck() }
+    }
+
+    private func idleCheck() {
+        guard let context, state.lifecycle != .closed else { return }
+        guard let timeout = environment.policy.current.idleTimeout else {
+            scheduleIdleCheck(in: Self.idleRecheck, context: context)
+            return
+        }
+        let deadline = lastActive + timeout.timeAmount
+        let now = NIODeadline.now()
+        if deadline <= now {
+            environment.logger.debug("idle for \(timeout) [\(remoteAddress)]")
+            close(reason: .idleTimeout)
+        } else {
+            scheduleIdleCheck(in: deadline - now, context: context)
+        }
+    }
+
+    static func describe(_ address: SocketAddress) -> String {
+        guard let ip = address.ipAddress, let port = address.port else {
+            return "\(address)"
+        }
+        if case .v6 = address {
+            return "[\(ip)]:\(port)"
+        }
+        return "\(ip):\(port)"
+    }
+}

@@ -1,0 +1,118 @@
+import NIOCore
+
+/// The life of one client connection and the flow control of its packets, as a value with no I/O.
+///
+/// Packets are processed one at a time in arrival order. While the connection may not take more
+/// work (its in-flight cap is reached, it waits for a gateway-wide slot, or its output is not
+/// writable), packets already read wait in a backlog and the socket is not read: TCP pushes
+/// back on the client and nothing is dropped.
+struct ConnectionStateMachine<Packet, Parked> {
+    enum Lifecycle: Equatable {
+        case open
+        /// `doexit` was sent; the client is expected to close.
+        case exiting
+        case closed
+    }
+
+    enum DoexitAction: Equatable {
+        case sendDoexit
+        case alreadyExiting
+        case alreadyClosed
+    }
+
+    private(set) var lifecycle: Lifecycle = .open
+    private(set) var inFlight = 0
+    private let maxInFlight: Int
+    private var parked: Parked?
+    private var writable = true
+    private var backlog = CircularBuffer<Packet>()
+    /// The pipeline asked to read while packets could not be taken.
+    private var readHeld = false
+
+    init(maxInFlight: Int) {
+        precondition(maxInFlight > 0)
+        self.maxInFlight = maxInFlight
+    }
+
+    private var canProcess: Bool {
+        lifecycle != .closed && inFlight < maxInFlight && parked == nil && writable
+    }
+
+    var isClosing: Bool { lifecycle != .open }
+
+    /// Returns the packet when it may be processed now; otherwise it joins the backlog.
+    mutating func packetArrived(_ packet: Packet) -> Packet? {
+        guard lifecycle != .closed else { return nil }
+        if canProcess && backlog.isEmpty {
+            return packet
+        }
+        backlog.append(packet)
+        return nil
+    }
+
+    /// The next backlogged packet, while packets may be processed.
+    mutating func nextBackloggedPacket() -> Packet? {
+        guard canProcess, !backlog.isEmpty else { return nil }
+        return backlog.removeFirst()
+    }
+
+    /// Whether a read the pipeline asks for goes to the socket now.
+    mutating func readRequested() -> Bool {
+        if canProcess && backlog.isEmpty {
+            return true
+        }
+        readHeld = true
+        return false
+    }
+
+    /// Whether a read held back earlier should go to the socket now.
+    mutating func releaseHeldRead() -> Bool {
+        guard readHeld, canProcess, backlog.isEmpty else { return false }
+        readHeld = false
+        return true
+    }
+
+    mutating func requestStarted() {
+        inFlight += 1
+    }
+
+    mutating func requestFinished() {
+        precondition(inFlight > 0)
+        inFlight -= 1
+    }
+
+    /// The gateway-wide cap is reached: `work` waits until a slot is handed over.
+    mutating func waitForGatewaySlot(_ work: Parked) {
+        precondition(parked == nil)
+        parked = work
+    }
+
+    /// A gateway-wide slot was handed over; returns the work that waited for it, or nil when the
+    /// connection closed meanwhile (the caller gives the slot back).
+    mutating func gatewaySlotGranted() -> Parked? {
+        defer { parked = nil }
+        return lifecycle == .closed ? nil : parked
+    }
+
+    mutating func writabilityChanged(isWritable: Bool) {
+        writable = isWritable
+    }
+
+    mutating func doexitRequested() -> DoexitAction {
+        switch lifecycle {
+        case .open:
+            lifecycle = .exiting
+            return .sendDoexit
+        case .exiting:
+            return .alreadyExiting
+        case .closed:
+            return .alreadyClosed
+        }
+    }
+
+    /// The channel closed; backlogged packets are dropped with it.
+    mutating func closed() {
+        lifecycle = .closed
+        backlog.removeAll()
+    }
+}

@@ -1,0 +1,69 @@
+import CoreMetrics
+
+/// Why a connection ended, as counted in `gtcp_connections_closed_total{reason}`.
+enum CloseReason: String, CaseIterable, Sendable {
+    case clientClosed = "client_closed"
+    case idleTimeout = "idle_timeout"
+    case doexitGraceExpired = "doexit_grace_expired"
+    case adminClose = "admin_close"
+    case framingError = "framing_error"
+    case connectionError = "connection_error"
+    case shutdown = "shutdown"
+}
+
+/// How an upstream request ended, as counted in `gtcp_upstream_requests_total{outcome}`.
+enum UpstreamResult: String, CaseIterable, Sendable {
+    case reply
+    case noReply = "no_reply"
+    case failed
+}
+
+/// The gateway's metrics, made once with the factory the composition root chooses.
+public struct GatewayMetrics: Sendable {
+    let connectionsOpen: Meter
+    let connectionsAccepted: Counter
+    let connectionsRejected: Counter
+    let connectionsClosed: [CloseReason: Counter]
+    let packetsIn: Counter
+    let packetsOut: Counter
+    let bytesIn: Counter
+    let bytesOut: Counter
+    let framingErrors: Counter
+    let decodeErrors: Counter
+    let upstreamRequests: [UpstreamResult: Counter]
+    let upstreamDuration: Timer
+    let upstreamInFlight: Meter
+    let repliesDropped: Counter
+    let doexitSent: Counter
+
+    public init(factory: any MetricsFactory) {
+        connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
+        connectionsAccepted = Counter(label: "gtcp_connections_accepted_total", dimensions: [], factory: factory)
+        connectionsRejected = Counter(label: "gtcp_connections_rejected_total", dimensions: [], factory: factory)
+        connectionsClosed = Dictionary(
+            uniqueKeysWithValues: CloseReason.allCases.map {
+                ($0, Counter(label: "gtcp_connections_closed_total", dimensions: [("reason", $0.rawValue)], factory: factory))
+            }
+        )
+        packetsIn = Counter(label: "gtcp_packets_in_total", dimensions: [], factory: factory)
+        packetsOut = Counter(label: "gtcp_packets_out_total", dimensions: [], factory: factory)
+        bytesIn = Counter(label: "gtcp_bytes_in_total", dimensions: [], factory: factory)
+        bytesOut = Counter(label: "gtcp_bytes_out_total", dimensions: [], factory: factory)
+        framingErrors = Counter(label: "gtcp_framing_errors_total", dimensions: [], factory: factory)
+        decodeErrors = Counter(label: "gtcp_decode_errors_total", dimensions: [], factory: factory)
+        upstreamRequests = Dictionary(
+            uniqueKeysWithValues: UpstreamResult.allCases.map {
+                ($0, Counter(label: "gtcp_upstream_requests_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
+            }
+        )
+        upstreamDuration = Timer(
+            label: "gtcp_upstream_request_duration_seconds",
+            dimensions: [],
+            preferredDisplayUnit: .seconds,
+            factory: factory
+        )
+        upstreamInFlight = Meter(label: "gtcp_upstream_in_flight", dimensions: [], factory: factory)
+        repliesDropped = Counter(label: "gtcp_replies_dropped_total", dimensions: [], factory: factory)
+        doexitSent = Counter(label: "gtcp_doexit_sent_total", dimensions: [], factory: factory)
+    }
+}

@@ -1,0 +1,55 @@
+import Synchronization
+
+/// Whether the gateway should receive traffic: every listener bound and not draining.
+public final class GatewayReadiness: Sendable {
+    private struct State {
+        var pendingListeners: Int
+        var draining = false
+    }
+
+    private let state: Mutex<State>
+    private let onReady: @Sendable () -> Void
+    private let onDraining: @Sendable () -> Void
+
+    /// - Parameters:
+    ///   - listeners: how many listeners must report bound before the gateway is ready.
+    ///   - onReady: called once, when the last listener is bound.
+    ///   - onDraining: called once, when draining starts.
+    public init(
+        listeners: Int,
+        onReady: @escaping @Sendable () -> Void = {},
+        onDraining: @escaping @Sendable () -> Void = {}
+    ) {
+        self.state = Mutex(State(pendingListeners: listeners))
+        self.onReady = onReady
+        self.onDraining = onDraining
+    }
+
+    public var isReady: Bool {
+        state.withLock { $0.pendingListeners == 0 && !$0.draining }
+    }
+
+    public var isDraining: Bool {
+        state.withLock { $0.draining }
+    }
+
+    public func listenerBound() {
+        let nowReady = state.withLock { state in
+            state.pendingListeners -= 1
+            return state.pendingListeners == 0
+        }
+        if nowReady {
+            onReady()
+        }
+    }
+
+    public func drainingStarted() {
+        let first = state.withLock { state in
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if first {
+            onDraining()
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import CCurl
+
+/// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
+struct CurlCompletion {
+    var code: CURLcode
+    /// 0 when no response status line arrived.
+    var status: Int
+    var body: [UInt8]
+    var responseAct: String?
+    var bodyExceededLimit: Bool
+    /// False when curl never got as far as sending the request (resolving, connecting, TLS).
+    var reachedServer: Bool
+
+    func outcome(for request: UpstreamRequest, configuration: UpstreamConfiguration) -> UpstreamOutcome {
+        if bodyExceededLimit {
+            return .failed(status: status, error: "upstream response too large")
+        }
+        switch code {
+        case CURLE_OK:
+            switch status {
+            case 204:
+                return .noReply
+            case 200..<300:
+                return .reply(act: responseAct ?? request.act, data: String(decoding: body, as: UTF8.self))
+            default:
+                return .failed(status: status, error: "upstream answered HTTP \(status)")
+            }
+        case CURLE_OPERATION_TIMEDOUT:
+            // curl reports both timeouts with one code; the connect one fires first when shorter.
+            if !reachedServer && configuration.connectTimeout < configuration.timeout {
+                return .failed(
+                    status: nil,
+                    error: "upstream connect timed out after \(configuration.connectTimeout.settingDescription)")
+            }
+            return .failed(status: nil, error: "upstream timed out after \(configuration.timeout.settingDescription)")
+        case CURLE_COULDNT_CONNECT:
+            return .failed(status: nil, error: "upstream refused the connection")
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .failed(status: nil, error: "upstream host not found")
+        case _ where Self.tlsErrors.contains(code.rawValue):
+            return .failed(status: nil, error: "upstream TLS failure: \(Self.describe(code))")
+        default:
+            return .failed(status: nil, error: "upstream request failed: \(Self.describe(code))")
+        }
+    }
+
+    static func describe(_ code: CURLcode) -> String {
+        String(cString: curl_easy_strerror(code))
+    }
+
+    private static let tlsErrors = Set<CURLcode.RawValue>([
+        CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
+        CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION,
+        CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_CACERT_BADFILE,
+        CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
+        CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
+    ].map(\.rawValue))
+}

@@ -1,0 +1,142 @@
+import CCurl
+import CurlShim
+import Logging
+
+/// The one thread that drives curl. It alone touches the multi handle, the easy handles and
+/// the transfers, so none of them needs a lock.
+final class CurlMultiLoop {
+    /// Idle keep-alive connections curl may keep open between bursts.
+    private static let maxIdleConnections = 64
+    /// Reset easy handles kept for reuse; more are created on demand under load.
+    private static let maxIdleEasyHandles = 64
+    /// Only a safety net: requests and shutdown wake the poll at once.
+    private static let idlePollMilliseconds: Int32 = 1_000
+
+    private let multi: UnsafeMutableRawPointer
+    private let queue: CurlRequestQueue
+    private let logger: Logger
+    private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+
+    init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
+        self.multi = multi
+        self.queue = queue
+        self.logger = logger
+    }
+
+    func run() {
+        while true {
+            let (queued, draining) = queue.takeQueued()
+            queued.forEach(start)
+            if draining && transfers.isEmpty { break }
+
+            var running: Int32 = 0
+            let performed = curl_multi_perform(multi, &running)
+            if performed != CURLM_OK {
+                logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
+            }
+            completeFinishedTransfers()
+            if draining && transfers.isEmpty { break }
+
+            _ = curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
+        }
+        for easy in idleEasyHandles {
+            curl_easy_cleanup(easy)
+        }
+        curl_multi_cleanup(multi)
+        queue.loopStopped()
+    }
+
+    private func start(_ queued: QueuedUpstreamRequest) {
+        let transfer = CurlTransfer(queued)
+        guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
+            complete(transfer, .failed(status: nil, error: "upstream request failed: out of memory"))
+            return
+        }
+        do {
+            try transfer.configure(easy)
+        } catch {
+            recycle(easy)
+            complete(
+                transfer,
+                .failed(status: nil, error: "upstream request failed: \(CurlCompletion.describe(error.code))"))
+            return
+        }
+        let added = curl_multi_add_handle(multi, easy)
+        guard added == CURLM_OK else {
+            recycle(easy)
+            complete(transfer, .failed(status: nil, error: "upstream request failed: \(Self.describe(added))"))
+            return
+        }
+        transfers[easy] = transfer
+    }
+
+    private func completeFinishedTransfers() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            // Read before removing the handle, which invalidates the message.
+            let code = message.pointee.data.result
+            guard let transfer = transfers.removeValue(forKey: easy) else { continue }
+            curl_multi_remove_handle(multi, easy)
+
+            var status = 0
+            _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            var pretransferMicroseconds: curl_off_t = 0
+            _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+            recycle(easy)
+
+            let completion = CurlCompletion(
+                code: code,
+                status: status,
+                body: transfer.body,
+                responseAct: transfer.responseAct,
+                bodyExceededLimit: transfer.bodyExceededLimit,
+                reachedServer: pretransferMicroseconds > 0
+            )
+            complete(
+                transfer, completion.outcome(for: transfer.request, configuration: transfer.configuration),
+                status: status)
+        }
+    }
+
+    /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.
+    private func recycle(_ easy: UnsafeMutableRawPointer) {
+        curl_easy_reset(easy)
+        if idleEasyHandles.count < Self.maxIdleEasyHandles {
+            idleEasyHandles.append(easy)
+        } else {
+            curl_easy_cleanup(easy)
+        }
+    }
+
+    /// `status` is 0 when no response arrived.
+    private func complete(_ transfer: CurlTransfer, _ outcome: UpstreamOutcome, status: Int = 0) {
+        queue.requestFinished()
+        logger.debug(
+            "upstream request finished",
+            metadata: [
+                "request-id": "\(transfer.request.requestID)",
+                "act": "\(transfer.request.act)",
+                "status": "\(status)",
+                "result": "\(outcome.logDescription)",
+                "duration-ms": "\((ContinuousClock.now - transfer.startedAt).roundedUpMilliseconds)",
+            ])
+        transfer.completion(outcome)
+    }
+
+    private static func describe(_ code: CURLMcode) -> String {
+        String(cString: curl_multi_strerror(code))
+    }
+}
+
+extension UpstreamOutcome {
+    fileprivate var logDescription: String {
+        switch self {
+        case .reply: "reply"
+        case .noReply: "no reply"
+        case .failed(_, let error): error
+        }
+    }
+}

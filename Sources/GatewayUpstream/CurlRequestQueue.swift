@@ -1,0 +1,127 @@
+import CCurl
+import Synchronization
+
+/// A request accepted by `forward`, waiting for the loop thread to start it.
+struct QueuedUpstreamRequest: Sendable {
+    var request: UpstreamRequest
+    /// The configuration in force when the request was accepted.
+    var configuration: UpstreamConfiguration
+    var completion: @Sendable (UpstreamOutcome) -> Void
+    var enqueuedAt: ContinuousClock.Instant
+}
+
+/// What the callers' threads share with the loop thread: new requests, the configuration, the
+/// in-flight count and the shutdown handshake, all under one lock.
+final class CurlRequestQueue: Sendable {
+    private enum Phase {
+        case running
+        /// Refusing new requests; the loop stops once the accepted ones are done.
+        case draining(waiters: [CheckedContinuation<Void, Never>])
+        case stopped
+    }
+
+    private struct State {
+        var configuration: UpstreamConfiguration
+        var queued: [QueuedUpstreamRequest] = []
+        var inFlight = 0
+        var phase = Phase.running
+    }
+
+    private let state: Mutex<State>
+    /// Only used while `.running`, under the lock: the loop frees the multi handle after it has
+    /// seen `.draining`, so a wakeup can never reach a freed handle.
+    private let wakeup: CurlWakeup
+
+    init(configuration: UpstreamConfiguration, wakeup: CurlWakeup) {
+        self.state = Mutex(State(configuration: configuration))
+        self.wakeup = wakeup
+    }
+
+    var inFlightCount: Int {
+        state.withLock { $0.inFlight }
+    }
+
+    func update(_ configuration: UpstreamConfiguration) {
+        state.withLock { $0.configuration = configuration }
+    }
+
+    /// False once shutdown has begun; the request was not taken.
+    func enqueue(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void) -> Bool {
+        let enqueuedAt = ContinuousClock.now
+        return state.withLock { state in
+            guard case .running = state.phase else { return false }
+            state.queued.append(
+                QueuedUpstreamRequest(
+                    request: request, configuration: state.configuration, completion: completion,
+                    enqueuedAt: enqueuedAt))
+            state.inFlight += 1
+            wakeup.wake()
+            return true
+        }
+    }
+
+    /// For the loop thread: the requests to start, and whether to stop once nothing is in flight.
+    func takeQueued() -> (requests: [QueuedUpstreamRequest], draining: Bool) {
+        state.withLock { state in
+            let requests = state.queued
+            state.queued = []
+            if case .running = state.phase {
+                return (requests, false)
+            }
+            return (requests, true)
+        }
+    }
+
+    /// For the loop thread, just before a completion runs.
+    func requestFinished() {
+        state.withLock { $0.inFlight -= 1 }
+    }
+
+    /// Returns once the loop has stopped and freed its curl handles.
+    func drain() async {
+        await withCheckedContinuation { continuation in
+            let stopped = state.withLock { state -> Bool in
+                switch state.phase {
+                case .running:
+                    state.phase = .draining(waiters: [continuation])
+                    wakeup.wake()
+                case .draining(let waiters):
+                    state.phase = .draining(waiters: waiters + [continuation])
+                case .stopped:
+                    return true
+                }
+                return false
+            }
+            if stopped {
+                continuation.resume()
+            }
+        }
+    }
+
+    /// For the loop thread, as its last act.
+    func loopStopped() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard case .draining(let waiters) = state.phase else { return [] }
+            state.phase = .stopped
+            return waiters
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+}
+
+/// The multi handle as other threads see it. `@unchecked` because the type system cannot say
+/// that of all curl functions only `curl_multi_wakeup` is documented callable from any thread,
+/// and it is the only one reachable through this type.
+struct CurlWakeup: @unchecked Sendable {
+    private let multi: UnsafeMutableRawPointer
+
+    init(multi: UnsafeMutableRawPointer) {
+        self.multi = multi
+    }
+
+    func wake() {
+        _ = curl_multi_wakeup(multi)
+    }
+}

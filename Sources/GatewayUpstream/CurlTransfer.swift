@@ -1,0 +1,164 @@
+import CCurl
+import CurlShim
+
+/// One request on its way through curl: what it needs to set up the easy handle, and what
+/// the callbacks collect. Confined to the loop thread; callbacks find it through an unretained
+/// pointer while the loop's table of transfers keeps it alive.
+final class CurlTransfer {
+    let request: UpstreamRequest
+    let configuration: UpstreamConfiguration
+    let completion: @Sendable (UpstreamOutcome) -> Void
+    let startedAt: ContinuousClock.Instant
+
+    private(set) var body: [UInt8] = []
+    private(set) var bodyExceededLimit = false
+    /// The last X-Gtcp-Act of the final response.
+    private(set) var responseAct: String?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    init(_ queued: QueuedUpstreamRequest) {
+        self.request = queued.request
+        self.configuration = queued.configuration
+        self.completion = queued.completion
+        self.startedAt = queued.enqueuedAt
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
+
+    /// Sets every option this request needs on a fresh (or freshly reset) easy handle.
+    func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_URL, configuration.url(for: request.act)))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        // HTTP/2 where TLS negotiates it; a libcurl without HTTP/2 simply keeps HTTP/1.1.
+        _ = curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, configuration.timeout.roundedUpMilliseconds))
+        try check(
+            curl_shim_easy_setopt_long(
+                easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.roundedUpMilliseconds))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
+
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))
+        // The size first: COPYPOSTFIELDS copies exactly that many bytes, NULs included.
+        try check(curl_shim_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.data.utf8.count)))
+        try check(request.data.withCString { curl_shim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0) })
+
+        headerList = try Self.makeHeaderList(for: request, configuration: configuration)
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
+
+        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+    }
+
+    /// False once the body would exceed the limit, which makes curl abort the transfer.
+    fileprivate func appendBody(_ chunk: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + chunk.count <= configuration.maxResponseBytes else {
+            bodyExceededLimit = true
+            return false
+        }
+        body.append(contentsOf: chunk)
+        return true
+    }
+
+    fileprivate func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
+        // Each response (an interim 1xx, then the final one) starts with its status line.
+        if line.starts(with: "HTTP/".utf8) {
+            responseAct = nil
+            return
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")),
+            Self.isActHeader(UnsafeRawBufferPointer(rebasing: line[..<colon]))
+        else { return }
+        let value = String(decoding: line[(colon + 1)...], as: UTF8.self)
+            .trimmingHTTPWhitespace()
+        responseAct = value.isEmpty ? nil : value
+    }
+
+    private static func isActHeader(_ name: UnsafeRawBufferPointer) -> Bool {
+        let expected = "x-gtcp-act".utf8
+        return name.count == expected.count
+            && zip(name, expected).allSatisfy { byte, lower in byte | 0x20 == lower }
+    }
+
+    private static func makeHeaderList(
+        for request: UpstreamRequest,
+        configuration: UpstreamConfiguration
+    ) throws(CurlSetupError) -> UnsafeMutablePointer<curl_slist>? {
+        var fields: [(String, String)] = [
+            ("X-Gtcp-Connection-Id", String(request.connectionID)),
+            ("X-Gtcp-Remote-Addr", request.remoteAddress),
+            ("X-Gtcp-Act", request.act),
+        ]
+        if let clientName = request.clientName {
+            fields.append(("X-Gtcp-Client-Name", clientName))
+        }
+        fields.append(("X-Request-Id", request.requestID))
+        fields += configuration.headers.map { ($0.name, $0.value) }
+        fields.append(
+            ("Content-Type", JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"))
+
+        var list: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in fields {
+            list = try append(headerLine(name: name, value: value), to: list)
+        }
+        // A bare "Expect:" removes curl's 100-continue wait on larger bodies.
+        return try append("Expect:", to: list)
+    }
+
+    private static func append(
+        _ line: String,
+        to list: UnsafeMutablePointer<curl_slist>?
+    ) throws(CurlSetupError) -> UnsafeMutablePointer<curl_slist> {
+        guard let appended = curl_slist_append(list, line) else {
+            curl_slist_free_all(list)
+            throw CurlSetupError(code: CURLE_OUT_OF_MEMORY)
+        }
+        return appended
+    }
+
+    /// Client-supplied values (a client name) must not smuggle in header lines, so control
+    /// characters become spaces. curl sends `Name;` as a header with an empty value.
+    private static func headerLine(name: String, value: String) -> String {
+        let safeValue = String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F ? " " : $0 }))
+        return safeValue.isEmpty ? "\(name);" : "\(name): \(safeValue)"
+    }
+}
+
+struct CurlSetupError: Error {
+    var code: CURLcode
+}
+
+private func check(_ code: CURLcode) throws(CurlSetupError) {
+    guard code == CURLE_OK else { throw CurlSetupError(code: code) }
+}
+
+private let receiveBody: curl_write_callback = { buffer, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    return transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+}
+
+private let receiveHeader: curl_write_callback = { buffer, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: buffer, count: length))
+    return length
+}
+
+extension String {
+    fileprivate func trimmingHTTPWhitespace() -> String {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r\n" || $0 == "\r" || $0 == "\n" }
+        guard let first = firstIndex(where: { !isWhitespace($0) }),
+            let last = lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

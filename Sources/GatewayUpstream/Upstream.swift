@@ -1,0 +1,41 @@
+/// One gtcp packet to hand to the HTTP backend, with what the backend needs to know about its sender.
+public struct UpstreamRequest: Sendable {
+    public var act: String
+    public var data: String
+    public var connectionID: UInt64
+    public var remoteAddress: String
+    public var clientName: String?
+    public var requestID: String
+
+    public init(
+        act: String,
+        data: String,
+        connectionID: UInt64,
+        remoteAddress: String,
+        clientName: String? = nil,
+        requestID: String
+    ) {
+        self.act = act
+        self.data = data
+        self.connectionID = connectionID
+        self.remoteAddress = remoteAddress
+        self.clientName = clientName
+        self.requestID = requestID
+    }
+}
+
+/// What the backend made of a request, already in the terms the gateway answers a client with.
+public enum UpstreamOutcome: Sendable, Equatable {
+    /// A 2xx answer other than 204; `act` is the response's X-Gtcp-Act header or the request's act.
+    case reply(act: String, data: String)
+    /// 204 No Content: the client gets nothing back.
+    case noReply
+    /// `status` is the HTTP status when the backend answered one, nil for transport failures.
+    case failed(status: Int?, error: String)
+}
+
+public protocol Upstream: Sendable {
+    /// Never blocks. `completion` runs exactly once, on the upstream's own thread; callers hop
+    /// to their own event loop from there.
+    func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void)
+}

@@ -1,0 +1,61 @@
+/// An extra header sent with every upstream request, e.g. an API key.
+public struct UpstreamHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+public struct UpstreamConfiguration: Sendable, Equatable {
+    /// Where each act is POSTed: `{act}` is replaced by the act name.
+    public var urlTemplate: String
+    public var headers: [UpstreamHeader]
+    /// The whole request, connection included.
+    public var timeout: Duration
+    public var connectTimeout: Duration
+    /// A response body above this aborts the transfer.
+    public var maxResponseBytes: Int
+
+    public init(
+        urlTemplate: String,
+        headers: [UpstreamHeader] = [],
+        timeout: Duration = .seconds(10),
+        connectTimeout: Duration = .seconds(2),
+        maxResponseBytes: Int = 0xFFFF
+    ) {
+        self.urlTemplate = urlTemplate
+        self.headers = headers
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// nil when `template` can serve as `urlTemplate`, else why not.
+    public static func validateTemplate(_ template: String) -> String? {
+        let lowercased = template.lowercased()
+        guard let scheme = ["http://", "https://"].first(where: { lowercased.hasPrefix($0) }) else {
+            return "upstream URL must start with http:// or https://, got \"\(template)\""
+        }
+        if template.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            return "upstream URL must not contain spaces or control characters, got \"\(template)\""
+        }
+        let afterScheme = template.dropFirst(scheme.count)
+        if afterScheme.isEmpty || afterScheme.hasPrefix("/") {
+            return "upstream URL has no host, got \"\(template)\""
+        }
+        if !template.contains(Self.actPlaceholder) {
+            return "upstream URL must contain {act}, got \"\(template)\""
+        }
+        return nil
+    }
+
+    static let actPlaceholder = "{act}"
+
+    /// The act was validated by the caller (letters, digits, `.` `_` `-` `:`), so it needs no escaping.
+    func url(for act: String) -> String {
+        urlTemplate.replacing(Self.actPlaceholder, with: act)
+    }
+}

@@ -1,0 +1,99 @@
+import GtcpWire
+
+/// Sends one message and prints the first reply as `<Act> <Data>`: to standard output, or to
+/// standard error when the reply's act is `error`.
+public struct OneShotClient: Sendable {
+    public struct Configuration: Sendable {
+        public var server: ServerAddress
+        public var framing: GtcpFraming
+        public var request: Msg
+        /// For the whole exchange: connecting, sending and the reply.
+        public var timeout: Duration
+
+        public init(
+            server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
+            framing: GtcpFraming = .default,
+            request: Msg,
+            timeout: Duration = .seconds(5)
+        ) {
+            self.server = server
+            self.framing = framing
+            self.request = request
+            self.timeout = timeout
+        }
+    }
+
+    private let configuration: Configuration
+    private let output: ClientOutput
+
+    public init(configuration: Configuration, output: ClientOutput = .standard) {
+        self.configuration = configuration
+        self.output = output
+    }
+
+    /// The process exit status: 0 for a reply, 1 for an `error` reply or any failure.
+    public func run() async -> Int32 {
+        let server = self.configuration.server
+        let outcome: Outcome
+        do {
+            outcome = try await self.exchangeWithinTimeout()
+        } catch let error as GtcpClientError {
+            self.output.error("\(error)")
+            return 1
+        } catch {
+            self.output.error("connection to \(server) failed: \(error)")
+            return 1
+        }
+        switch outcome {
+        case .reply(let reply) where reply.act == "error":
+            self.output.error("\(reply.act) \(reply.data)")
+            return 1
+        case .reply(let reply):
+            self.output.line("\(reply.act) \(reply.data)")
+            return 0
+        case .closed:
+            self.output.error("\(server) closed the connection before replying")
+            return 1
+        case .timedOut:
+            self.output.error("no reply from \(server) within \(DurationText.describe(self.configuration.timeout))")
+            return 1
+        }
+    }
+
+    private enum Outcome: Sendable {
+        case reply(Msg)
+        case closed
+        case timedOut
+    }
+
+    private func exchangeWithinTimeout() async throws -> Outcome {
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            group.addTask { try await self.exchange() }
+            group.addTask {
+                try await Task.sleep(for: self.configuration.timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    private func exchange() async throws -> Outcome {
+        let connection = try await GtcpClientConnection.connect(
+            host: self.configuration.server.host,
+            port: self.configuration.server.port,
+            framing: self.configuration.framing,
+            connectTimeout: .init(self.configuration.timeout)
+        )
+        do {
+            try await connection.send(self.configuration.request)
+            var replies = connection.messages.makeAsyncIterator()
+            let reply = try await replies.next()
+            await connection.close()
+            return reply.map(Outcome.reply) ?? .closed
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}

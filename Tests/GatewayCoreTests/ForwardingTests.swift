@@ -1,0 +1,168 @@
+import GatewayUpstream
+import GtcpClient
+import GtcpWire
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import GatewayCore
+
+@Suite(.timeLimit(.minutes(2)))
+struct ForwardingTests {
+    private static func upstream(port: Int, timeout: Duration = .seconds(10)) throws -> CurlUpstream {
+        var logger = Logger(label: "test-upstream")
+        logger.logLevel = .critical
+        return try CurlUpstream(
+            configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}", timeout: timeout),
+            logger: logger
+        )
+    }
+
+    private static func echoRouter(
+        _ delay: @escaping @Sendable () async throws -> Void
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/acts/echo") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            try await delay()
+            return Response(status: .ok, body: ResponseBody(byteBuffer: body))
+        }
+        return router
+    }
+
+    @Test func repliesComeInRequestOrderWhateverOrderTheBackendAnswers() async throws {
+        let router = Self.echoRouter { try await Task.sleep(for: .milliseconds(Int.random(in: 0...20))) }
+        try await TestBackend.run(router) { port in
+            let upstream = try Self.upstream(port: port)
+            let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 64)
+            try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+                let client = try await gateway.connect()
+                var replies = MessageReader(client)
+                for index in 0..<200 {
+                    try await client.send(Msg(act: "echo", data: "\(index)"))
+                }
+                for index in 0..<200 {
+                    #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
+                }
+                await client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func atThePerConnectionCapTheSocketWaitsAndNothingIsLost() async throws {
+        let gate = Gate()
+        let router = Self.echoRouter { await gate.pass() }
+        try await TestBackend.run(router) { port in
+            let upstream = try Self.upstream(port: port)
+            let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4)
+            try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+                let client = try await gateway.connect()
+                var replies = MessageReader(client)
+                for index in 0..<50 {
+                    try await client.send(Msg(act: "echo", data: "\(index)"))
+                }
+                var arrivals = gate.arrivals.makeAsyncIterator()
+                for _ in 0..<4 {
+                    await arrivals.next()
+                }
+                let snapshot = try #require(await gateway.registry.page(after: nil, limit: 1, filter: ConnectionFilter()).connections.first)
+                #expect(snapshot.inFlight == 4)
+
+                await gate.open()
+                for index in 0..<50 {
+                    #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
+                }
+                #expect(await gate.maxConcurrent == 4)
+                await client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func theGatewayWideCapIsSharedFairlyAndNothingIsLost() async throws {
+        let gate = Gate()
+        let router = Self.echoRouter { await gate.pass() }
+        try await TestBackend.run(router) { port in
+            let upstream = try Self.upstream(port: port)
+            let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 16, maxInFlight: 3)
+            try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+                var clients: [(GtcpClientConnection, MessageReader)] = []
+                for _ in 0..<3 {
+                    let client = try await gateway.connect()
+                    clients.append((client, MessageReader(client)))
+                    for index in 0..<10 {
+                        try await client.send(Msg(act: "echo", data: "\(index)"))
+                    }
+                }
+                var arrivals = gate.arrivals.makeAsyncIterator()
+                for _ in 0..<3 {
+                    await arrivals.next()
+                }
+                await gate.open()
+                for (client, var replies) in clients {
+                    for index in 0..<10 {
+                        #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
+                    }
+                    await client.close()
+                }
+                #expect(await gate.maxConcurrent == 3)
+            }
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func clientsLeavingWithRequestsInFlightLeakNothing() async throws {
+        let router = Self.echoRouter { try await Task.sleep(for: .milliseconds(5)) }
+        try await TestBackend.run(router) { port in
+            let upstream = try Self.upstream(port: port)
+            let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4, maxInFlight: 8)
+            let server = try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+                for round in 0..<100 {
+                    let client = try await gateway.connect()
+                    for index in 0..<6 {
+                        try await client.send(Msg(act: "echo", data: "\(round)-\(index)"))
+                    }
+                    await client.close()
+                }
+                // Still serving: a fresh client's request goes through.
+                let client = try await gateway.connect()
+                var replies = MessageReader(client)
+                try await client.send(Msg(act: "echo", data: "after"))
+                #expect(try await replies.next() == Msg(act: "echo", data: "after"))
+                await client.close()
+                return gateway.server
+            }
+            await upstream.shutdown()
+            #expect(upstream.inFlightCount == 0)
+            // Completions hop to the event loops; once each loop has run them, every slot is back.
+            for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                try await eventLoop.submit {}.get()
+            }
+            #expect(server.inFlightCount == 0)
+        }
+    }
+
+    @Test func upstreamFailuresBecomeErrorRepliesWithTheRequestID() async throws {
+        let router = Router()
+        router.post("/acts/broken") { _, _ -> Response in Response(status: .internalServerError) }
+        try await TestBackend.run(router) { port in
+            let upstream = try Self.upstream(port: port)
+            try await TestGateway.run(upstream: upstream) { gateway in
+                let client = try await gateway.connect()
+                var replies = MessageReader(client)
+                try await client.send(Msg(act: "broken", data: "{}"))
+                let reply = try #require(try await replies.next())
+                #expect(reply.act == "error")
+                #expect(reply.data.hasPrefix(#"{"act":"broken","status":500,"error":"upstream answered HTTP 500","requestId":""#))
+
+                try await client.send(Msg(act: "bad act!"))
+                #expect(try await replies.next()?.data.contains("invalid character") == true)
+                await client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+}

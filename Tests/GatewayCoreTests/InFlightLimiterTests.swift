@@ -1,0 +1,22 @@
+import Synchronization
+import Testing
+
+@testable import GatewayCore
+
+@Suite struct InFlightLimiterTests {
+    @Test func aReleasedSlotPassesToTheOldestWaiter() {
+        let limiter = InFlightLimiter(limit: 1)
+        let granted = Mutex<[String]>([])
+        #expect(limiter.tryAcquire { { granted.withLock { $0.append("unused") } } })
+        #expect(!limiter.tryAcquire { { granted.withLock { $0.append("first") } } })
+        #expect(!limiter.tryAcquire { { granted.withLock { $0.append("second") } } })
+
+        limiter.release()
+        #expect(granted.withLock { $0 } == ["first"])
+        #expect(limiter.inUse == 1)
+        limiter.release()
+        #expect(granted.withLock { $0 } == ["first", "second"])
+        limiter.release()
+        #expect(limiter.inUse == 0)
+    }
+}

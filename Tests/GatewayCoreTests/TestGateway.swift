@@ -1,0 +1,79 @@
+import GatewayCore
+import GatewayUpstream
+import GtcpClient
+import GtcpWire
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// A gateway running in-process on 127.0.0.1 and an ephemeral port, drained when the body ends.
+struct TestGateway {
+    let port: Int
+    let registry: ConnectionRegistry
+    let policy: LivePolicy
+    let framing: GtcpFraming
+    let server: GatewayServer
+
+    static func run<Result: Sendable>(
+        configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
+        policy: ConnectionPolicy = ConnectionPolicy(),
+        upstream: (any Upstream)? = nil,
+        _ body: (TestGateway) async throws -> Result
+    ) async throws -> Result {
+        var logger = Logger(label: "gtcp-gateway-test")
+        logger.logLevel = .critical
+        let group = MultiThreadedEventLoopGroup.singleton
+        let registry = ConnectionRegistry(group: group)
+        let livePolicy = LivePolicy(policy)
+        let server = GatewayServer(
+            configuration: configuration,
+            policy: livePolicy,
+            upstream: upstream,
+            registry: registry,
+            readiness: GatewayReadiness(listeners: 1),
+            metrics: GatewayMetrics(factory: NOOPMetricsHandler.instance),
+            group: group,
+            logger: logger
+        )
+        let serviceGroup = ServiceGroup(services: [server], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await serviceGroup.run() }
+            let gateway = TestGateway(
+                port: try await server.localAddress.port!,
+                registry: registry,
+                policy: livePolicy,
+                framing: configuration.framing,
+                server: server
+            )
+            do {
+                let result = try await body(gateway)
+                await serviceGroup.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                tasks.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    func connect() async throws -> GtcpClientConnection {
+        try await GtcpClientConnection.connect(host: "127.0.0.1", port: port, framing: framing)
+    }
+}
+
+/// Reads one connection's messages in order.
+struct MessageReader {
+    private var iterator: AsyncThrowingStream<Msg, any Error>.AsyncIterator
+
+    init(_ connection: GtcpClientConnection) {
+        iterator = connection.messages.makeAsyncIterator()
+    }
+
+    /// The next message, or nil once the gateway closed the connection.
+    mutating func next() async throws -> Msg? {
+        try await iterator.next()
+    }
+}

@@ -1,0 +1,91 @@
+import GatewayUpstream
+import Synchronization
+import Testing
+
+@Suite struct CurlUpstreamLifecycleTests {
+    @Test func twoHundredConcurrentRequestsEachCompleteExactlyOnce() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let completions = CompletionTally()
+            let (outcomes, continuation) = AsyncStream.makeStream(of: (Int, UpstreamOutcome).self)
+            for index in 0..<200 {
+                upstream.forward(makeRequest("echo", "\(index)")) { outcome in
+                    completions.record(index)
+                    continuation.yield((index, outcome))
+                }
+            }
+            var received = 0
+            for await (index, outcome) in outcomes {
+                #expect(outcome == .reply(act: "echo", data: "\(index)"))
+                received += 1
+                if received == 200 { break }
+            }
+            #expect(upstream.inFlightCount == 0)
+            await upstream.shutdown()
+            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<200).map { ($0, 1) }))
+        }
+    }
+
+    @Test func shutdownLetsInFlightRequestsFinish() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let outcomes = AsyncStream.makeStream(of: UpstreamOutcome.self)
+            for index in 0..<5 {
+                upstream.forward(makeRequest("gated", requestID: "held-\(index)")) { outcomes.continuation.yield($0) }
+            }
+            await backend.gate.waitForArrivals(5)
+            #expect(upstream.inFlightCount == 5)
+
+            async let shutdown: Void = upstream.shutdown()
+            // Once a request is refused, the upstream is draining with the five still held.
+            while await upstream.forward(makeRequest("status", "204")) == .noReply {}
+            #expect(upstream.inFlightCount == 5)
+            backend.gate.open()
+            await shutdown
+
+            #expect(upstream.inFlightCount == 0)
+            outcomes.continuation.finish()
+            var received: [UpstreamOutcome] = []
+            for await outcome in outcomes.stream {
+                received.append(outcome)
+            }
+            #expect(received == Array(repeating: .reply(act: "gated", data: "released"), count: 5))
+        }
+    }
+
+    @Test func requestsAfterShutdownFailClearly() async throws {
+        let upstream = try CurlUpstream.make(port: 9)
+        await upstream.shutdown()
+        #expect(
+            await upstream.forward(makeRequest("echo"))
+                == .failed(status: nil, error: "gateway is shutting down"))
+        #expect(upstream.inFlightCount == 0)
+        await upstream.shutdown()
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            for _ in 0..<30 {
+                #expect(await upstream.forward(makeRequest("peer")) == .reply(act: "peer", data: "ok"))
+            }
+            await upstream.shutdown()
+            #expect(backend.observedPeerPorts.count == 30)
+            #expect(Set(backend.observedPeerPorts).count == 1)
+        }
+    }
+}
+
+/// How many times each request's completion ran.
+final class CompletionTally: Sendable {
+    private let state = Mutex<[Int: Int]>([:])
+
+    var counts: [Int: Int] { state.withLock { $0 } }
+
+    func record(_ index: Int) {
+        state.withLock { $0[index, default: 0] += 1 }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GatewayUpstream
+import Testing
+
+@Suite struct CurlUpstreamTests {
+    /// Runs `body` against a fresh TestBackend and upstream, and always shuts the upstream down.
+    private func withUpstream(
+        configure: (inout UpstreamConfiguration) -> Void = { _ in },
+        _ body: (CurlUpstream, TestBackend, _ port: Int) async throws -> Void
+    ) async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port, configure: configure)
+            do {
+                try await body(upstream, backend, port)
+            } catch {
+                backend.gate.open()
+                await upstream.shutdown()
+                throw error
+            }
+            backend.gate.open()
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func successfulAnswerBecomesReplyWithTheRequestAct() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(await upstream.forward(makeRequest("echo", "ping ü")) == .reply(act: "echo", data: "ping ü"))
+        }
+    }
+
+    @Test func noContentBecomesNoReply() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(await upstream.forward(makeRequest("status", "204")) == .noReply)
+        }
+    }
+
+    @Test func emptySuccessfulBodyBecomesEmptyReply() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(await upstream.forward(makeRequest("status", "200")) == .reply(act: "status", data: ""))
+        }
+    }
+
+    @Test(arguments: [404, 500, 503, 301])
+    func nonSuccessStatusFailsWithThatStatus(status: Int) async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("status", "\(status)"))
+                    == .failed(status: status, error: "upstream answered HTTP \(status)"))
+        }
+    }
+
+    @Test func unknownRouteFailsWith404() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("no-such-act"))
+                    == .failed(status: 404, error: "upstream answered HTTP 404"))
+        }
+    }
+
+    @Test func responseActHeaderOverridesTheRequestAct() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("renamed")) == .reply(act: "renamed-act", data: "hi"))
+        }
+    }
+
+    @Test func invalidUTF8InTheReplyBecomesReplacementCharacters() async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("invalid-utf8"))
+                    == .reply(act: "invalid-utf8", data: "a\u{FFFD}b"))
+        }
+    }
+
+    @Test func backendReceivesEveryGatewayHeader() async throws {
+        try await withUpstream(configure: {
+            $0.headers = [UpstreamHeader(name: "Authorization", value: "Bearer s3cret")]
+        }) { upstream, _, _ in
+            let outcome = await upstream.forward(
+                makeRequest("headers", "{}", clientName: "sensor-7", requestID: "r-99"))
+            guard case .reply(_, let data) = outcome else {
+                Issue.record("expected a reply, got \(outcome)")
+                return
+            }
+            let headers = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+            #expect(headers["x-gtcp-connection-id"] == "42")
+            #expect(headers["x-gtcp-remote-addr"] == "10.1.2.3:50000")
+            #expect(headers["x-gtcp-act"] == "headers")
+            #expect(headers["x-gtcp-client-name"] == "sensor-7")
+            #expect(headers["x-request-id"] == "r-99")
+            #expect(headers["authorization"] == "Bearer s3cret")
+            #expect(headers["content-type"] == "application/json")
+            #expect(headers["user-agent"] == "gtcp-gateway")
+            #expect(headers["expect"] == nil)
+            #expect(headers["content-length"] == "2")
+        }
+    }
+
+    @Test func clientNameHeaderIsLeftOutWhenUnknownAndCannotInjectLines() async throws {
+        try await withUpstream { upstream, _, _ in
+            for (clientName, expected) in [(String?.none, String?.none), ("evil\r\nX-Injected: 1", "evil  X-Injected: 1")] {
+                let outcome = await upstream.forward(makeRequest("headers", clientName: clientName))
+                guard case .reply(_, let data) = outcome else {
+                    Issue.record("expected a reply, got \(outcome)")
+                    return
+                }
+                let headers = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+                #expect(headers["x-gtcp-client-name"] == expected)
+                #expect(headers["x-injected"] == nil)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("{\"a\":[1,2.5e3,true,null]}", "application/json"),
+        (" [ ] ", "application/json"),
+        ("42", "application/json"),
+        ("\"text\"", "application/json"),
+        ("hello", "text/plain; charset=utf-8"),
+        ("", "text/plain; charset=utf-8"),
+        ("{\"a\":}", "text/plain; charset=utf-8"),
+        ("{} {}", "text/plain; charset=utf-8"),
+    ])
+    func contentTypeSaysWhetherDataIsJSON(data: String, contentType: String) async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("content-type", data))
+                    == .reply(act: "content-type", data: contentType))
+        }
+    }
+
+    @Test func requestBodyIsSentUnchanged() async throws {
+        let data = "line1\nline2\u{0}tail \"quoted\" ✓"
+        try await withUpstream { upstream, _, _ in
+            #expect(await upstream.forward(makeRequest("echo", data)) == .reply(act: "echo", data: data))
+        }
+    }
+
+    @Test func slowBackendTimesOutWithTheConfiguredTimeout() async throws {
+        try await withUpstream(configure: { $0.timeout = .milliseconds(300) }) { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("gated"))
+                    == .failed(status: nil, error: "upstream timed out after 300ms"))
+        }
+    }
+
+    @Test func bodyAtTheLimitPassesAndOneByteMoreFails() async throws {
+        try await withUpstream(configure: { $0.maxResponseBytes = 1_000 }) { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("bytes", "1000"))
+                    == .reply(act: "bytes", data: String(repeating: "a", count: 1_000)))
+            #expect(
+                await upstream.forward(makeRequest("bytes", "1001"))
+                    == .failed(status: 200, error: "upstream response too large"))
+        }
+    }
+
+    @Test func updatedConfigurationAppliesToLaterRequests() async throws {
+        try await withUpstream { upstream, _, port in
+            upstream.update(UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/other/{act}"))
+            #expect(await upstream.forward(makeRequest("echo", "x")) == .reply(act: "echo", data: "other path"))
+        }
+    }
+
+    @Test func closedPortIsReportedAsRefused() async throws {
+        let port = try await withTestServer(TestBackend().makeRouter()) { $0 }
+        let upstream = try CurlUpstream.make(port: port)
+        #expect(
+            await upstream.forward(makeRequest("echo"))
+                == .failed(status: nil, error: "upstream refused the connection"))
+        await upstream.shutdown()
+    }
+
+    @Test func tlsHandshakeWithAPlainHTTPServerIsATLSFailure() async throws {
+        try await withUpstream { upstream, _, port in
+            upstream.update(UpstreamConfiguration(urlTemplate: "https://127.0.0.1:\(port)/acts/{act}"))
+            let outcome = await upstream.forward(makeRequest("echo"))
+            guard case .failed(nil, let error) = outcome else {
+                Issue.record("expected a transport failure, got \(outcome)")
+                return
+            }
+            #expect(error.hasPrefix("upstream TLS failure: "))
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import GtcpClient
+import GtcpWire
+import Testing
+
+@Suite struct OneShotClientTests {
+    private static func run(port: Int, request: Msg, timeout: Duration = .seconds(5), output: RecordedOutput) async -> Int32 {
+        let configuration = OneShotClient.Configuration(
+            server: ServerAddress(host: "127.0.0.1", port: port),
+            request: request,
+            timeout: timeout
+        )
+        return await OneShotClient(configuration: configuration, output: output.output).run()
+    }
+
+    @Test func printsTheReplysActAndDataAndExitsZero() async throws {
+        let seen = Recorder<Msg>()
+        let printed = RecordedOutput()
+        let status = try await ReversePeer.run { peer in
+            guard let msg = try await peer.nextMsg() else { return }
+            seen.append(msg)
+            try await peer.send(Msg(act: msg.act, data: "got \(msg.data)"))
+            while try await peer.nextPacket() != nil {}
+        } body: { port in
+            await Self.run(port: port, request: Msg(act: "echo", data: "hi"), output: printed)
+        }
+        #expect(status == 0)
+        #expect(printed.lines.all == ["echo got hi"])
+        #expect(printed.errors.all == [])
+        #expect(seen.all == [Msg(act: "echo", data: "hi")])
+    }
+
+    @Test func errorReplyGoesToStandardErrorAndExitsOne() async throws {
+        let printed = RecordedOutput()
+        let status = try await ReversePeer.run { peer in
+            _ = try await peer.nextMsg()
+            try await peer.send(Msg(act: "error", data: "unknown act \"nope\""))
+            while try await peer.nextPacket() != nil {}
+        } body: { port in
+            await Self.run(port: port, request: Msg(act: "nope"), output: printed)
+        }
+        #expect(status == 1)
+        #expect(printed.lines.all == [])
+        #expect(printed.errors.all == ["error unknown act \"nope\""])
+    }
+
+    @Test func noReplyWithinTheTimeoutExitsOne() async throws {
+        let printed = RecordedOutput()
+        let (port, status) = try await ReversePeer.run { peer in
+            while try await peer.nextPacket() != nil {}
+        } body: { port in
+            (port, await Self.run(port: port, request: Msg(act: "echo"), timeout: .milliseconds(100), output: printed))
+        }
+        #expect(status == 1)
+        #expect(printed.lines.all == [])
+        #expect(printed.errors.all == ["no reply from 127.0.0.1:\(port) within 100ms"])
+    }
+
+    @Test func serverClosingBeforeReplyingExitsOne() async throws {
+        let printed = RecordedOutput()
+        let (port, status) = try await ReversePeer.run { peer in
+            _ = try await peer.nextMsg()
+        } body: { port in
+            (port, await Self.run(port: port, request: Msg(act: "echo"), output: printed))
+        }
+        #expect(status == 1)
+        #expect(printed.errors.all == ["127.0.0.1:\(port) closed the connection before replying"])
+    }
+
+    @Test func refusedConnectionNamesTheAddressAndExitsOne() async throws {
+        let port = try await ReversePeer.closedPort()
+        let printed = RecordedOutput()
+        let status = await Self.run(port: port, request: Msg(act: "echo"), output: printed)
+        #expect(status == 1)
+        #expect(printed.lines.all == [])
+        #expect(printed.errors.all == ["cannot connect to 127.0.0.1:\(port): connection refused"])
+    }
+}
