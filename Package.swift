@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Framing and Msg: bytes in, bytes out, no sockets.
@@ -91,10 +92,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // `bench`: the load client, the floor server it is compared against, and the suite report.
+        .target(
+            name: "GatewayBench",
+            dependencies: [
+                "GtcpWire",
+                "GatewayService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "gtcp-gateway",
             dependencies: [
                 "GatewayService",
+                "GatewayBench",
                 "GtcpClient",
                 "ExampleBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -155,6 +169,24 @@ let package = Package(
                 "GatewayUpstream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayBenchTests",
+            dependencies: [
+                "GatewayBench",
+                "GatewayCore",
+                "GatewayAdmin",
+                "GatewayService",
+                "GatewayUpstream",
+                "GtcpClient",
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
