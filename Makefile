@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-contract test-systemd clean install
+.PHONY: all deps build release run test test-swift test-contract test-systemd bench clean install
 
 all: build
 
@@ -50,6 +50,11 @@ test-contract: build
 test-systemd: build
 	scripts/check-systemd-units.sh
 	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway
+
+# The benchmark suite (release builds, loopback, a few minutes; installs wrk and nginx when
+# missing): writes docs/BENCHMARKS.md, docs/bench/*.json and the charts.
+bench: deps
+	scripts/bench.sh
 
 clean:
 	rm -rf .build $(VENV)

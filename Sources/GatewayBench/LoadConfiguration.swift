@@ -24,6 +24,9 @@ public struct LoadConfiguration: Sendable {
     public var connectTimeout: Duration
     /// Page through the gateway admin API's `GET /connections` while the load runs.
     public var adminPaging: AdminPagingConfiguration?
+    /// The server process, whose CPU time per reply is reported: a figure that, unlike
+    /// throughput, other work on a shared machine hardly moves.
+    public var serverPID: Int32?
 
     public init(
         target: HostPort,
@@ -38,7 +41,8 @@ public struct LoadConfiguration: Sendable {
         sourceAddresses: Int = 4,
         drainTimeout: Duration = .seconds(5),
         connectTimeout: Duration = .seconds(5),
-        adminPaging: AdminPagingConfiguration? = nil
+        adminPaging: AdminPagingConfiguration? = nil,
+        serverPID: Int32? = nil
     ) {
         self.target = target
         self.framing = framing
@@ -53,6 +57,7 @@ public struct LoadConfiguration: Sendable {
         self.drainTimeout = drainTimeout
         self.connectTimeout = connectTimeout
         self.adminPaging = adminPaging
+        self.serverPID = serverPID
     }
 
     /// The messages connection `index` may send: `count` shared out as evenly as possible.

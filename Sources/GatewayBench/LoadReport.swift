@@ -20,6 +20,7 @@ public struct LoadReport: Codable, Sendable {
     public var latencyMicroseconds: LatencySummary
     public var firstError: String?
     public var admin: AdminPagingReport?
+    public var server: ServerCost?
 
     public init(
         target: String,
@@ -34,7 +35,8 @@ public struct LoadReport: Codable, Sendable {
         messagesPerSecond: Double,
         latencyMicroseconds: LatencySummary,
         firstError: String? = nil,
-        admin: AdminPagingReport? = nil
+        admin: AdminPagingReport? = nil,
+        server: ServerCost? = nil
     ) {
         self.target = target
         self.act = act
@@ -49,5 +51,22 @@ public struct LoadReport: Codable, Sendable {
         self.latencyMicroseconds = latencyMicroseconds
         self.firstError = firstError
         self.admin = admin
+        self.server = server
+    }
+}
+
+/// What a load run cost the server process, from /proc.
+public struct ServerCost: Codable, Sendable {
+    public var pid: Int32
+    /// User plus system CPU time from the start to the end of sending and draining.
+    public var cpuSeconds: Double
+    public var cpuMicrosecondsPerReply: Double
+    public var residentKiBAfter: Int
+
+    public init(pid: Int32, cpuSeconds: Double, cpuMicrosecondsPerReply: Double, residentKiBAfter: Int) {
+        self.pid = pid
+        self.cpuSeconds = cpuSeconds
+        self.cpuMicrosecondsPerReply = cpuMicrosecondsPerReply
+        self.residentKiBAfter = residentKiBAfter
     }
 }

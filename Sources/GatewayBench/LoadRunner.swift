@@ -35,11 +35,11 @@ public struct LoadRunner: Sendable {
             let load = loads[loops.firstIndex { $0 === eventLoop }!]
             return try await connector.connect(index: index, on: eventLoop) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(GtcpFrameDecoder(framing: configuration.framing)),
+                    try channel.pipeline.syncOperations.addHandler(
                         LoadConnectionHandler(
                             load: load.value,
                             request: request,
+                            framing: configuration.framing,
                             classifier: classifier,
                             outstandingLimit: configuration.outstanding,
                             budget: configuration.budget(ofConnection: index)
@@ -52,6 +52,7 @@ public struct LoadRunner: Sendable {
         let pager = configuration.adminPaging.map { adminPaging in
             Task { await AdminPager(configuration: adminPaging, group: group).run() }
         }
+        let serverBefore = try configuration.serverPID.map(ProcessSample.read)
         let start = NIODeadline.now()
         let connectedCount = connected.channels.count
         for (eventLoop, load) in zip(loops, loads) {
@@ -85,6 +86,7 @@ public struct LoadRunner: Sendable {
             }
             tasks.cancelAll()
         }
+        let serverAfter = try configuration.serverPID.map(ProcessSample.read)
         progressTask?.cancel()
         await progressTask?.value
         pager?.cancel()
@@ -108,6 +110,16 @@ public struct LoadRunner: Sendable {
         }
         let lastReply = summaries.map(\.lastReplyAt).max() ?? 0
         let seconds = lastReply > start.uptimeNanoseconds ? Double(lastReply - start.uptimeNanoseconds) / 1e9 : 0
+        var server: ServerCost?
+        if let pid = configuration.serverPID, let serverBefore, let serverAfter {
+            let cpu = serverAfter.cpuSeconds - serverBefore.cpuSeconds
+            server = ServerCost(
+                pid: pid,
+                cpuSeconds: cpu,
+                cpuMicrosecondsPerReply: counters.replies > 0 ? cpu * 1e6 / Double(counters.replies) : 0,
+                residentKiBAfter: serverAfter.residentKiB
+            )
+        }
         return LoadReport(
             target: configuration.target.description,
             act: configuration.act,
@@ -121,7 +133,8 @@ public struct LoadRunner: Sendable {
             messagesPerSecond: seconds > 0 ? Double(counters.replies) / seconds : 0,
             latencyMicroseconds: LatencySummary(nanoseconds: latency),
             firstError: connected.firstFailure ?? summaries.lazy.compactMap(\.firstError).first,
-            admin: adminReport
+            admin: adminReport,
+            server: server
         )
     }
 

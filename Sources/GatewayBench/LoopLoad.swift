@@ -85,8 +85,8 @@ final class LoopLoad {
 
     // MARK: Called by the connections
 
-    func recordSent() {
-        counters.sent += 1
+    func recordSent(_ count: Int) {
+        counters.sent += UInt64(count)
     }
 
     func recordReply(_ kind: ReplyClassifier.Kind, latency nanoseconds: UInt64, at now: UInt64) {

@@ -72,6 +72,12 @@ extension LoadReport {
         if let firstError {
             lines.append("first error: \(firstError)")
         }
+        if let server {
+            lines.append(
+                "server (pid \(server.pid)): \(Figure.decimal(server.cpuSeconds, places: 2)) s CPU, "
+                    + "\(Figure.decimal(server.cpuMicrosecondsPerReply, places: 2)) us CPU per reply"
+            )
+        }
         if let admin {
             lines.append(
                 "admin paging: \(admin.sweeps) sweeps, \(admin.pages) pages, \(admin.connectionsListed) listed, "

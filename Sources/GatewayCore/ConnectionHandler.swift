@@ -4,8 +4,9 @@ import GtcpWire
 import Logging
 import NIOCore
 
-/// What every connection of one listener shares.
-struct ConnectionEnvironment: Sendable {
+/// What every connection of one listener shares: a class, so each connection holds one
+/// reference rather than its own copy of some 300 bytes.
+final class ConnectionEnvironment: Sendable {
     let framing: GtcpFraming
     let maxInFlightPerConnection: Int
     let policy: LivePolicy
@@ -17,6 +18,30 @@ struct ConnectionEnvironment: Sendable {
     let unroutedActs: LogOnce
     /// Makes request ids unique across restarts of the gateway.
     let bootID: String
+
+    init(
+        framing: GtcpFraming,
+        maxInFlightPerConnection: Int,
+        policy: LivePolicy,
+        upstream: (any Upstream)?,
+        registry: ConnectionRegistry,
+        limiter: InFlightLimiter,
+        metrics: GatewayMetrics,
+        logger: Logger,
+        unroutedActs: LogOnce,
+        bootID: String
+    ) {
+        self.framing = framing
+        self.maxInFlightPerConnection = maxInFlightPerConnection
+        self.policy = policy
+        self.upstream = upstream
+        self.registry = registry
+        self.limiter = limiter
+        self.metrics = metrics
+        self.logger = logger
+        self.unroutedActs = unroutedActs
+        self.bootID = bootID
+    }
 }
 
 /// One client connection: answers built-in acts, forwards the rest, keeps replies in order,

@@ -109,6 +109,8 @@ public final class GatewayServer: Service {
         logger.info("gtcp listener drained")
     }
 
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536)
+
     private func makeBootstrap() -> ServerBootstrap {
         let environment = self.environment
         let maxConnections = configuration.maxConnections
@@ -119,6 +121,9 @@ public final class GatewayServer: Service {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
+            // Each connection keeps its last receive buffer; NIO's default first buffer of 2 KiB
+            // would be half of an idle connection's cost. Busy connections grow it at once.
+            .childChannelOption(.recvAllocator, value: Self.receiveBuffers)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations

@@ -53,7 +53,7 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Time between heartbeats of idle connections (default: 5s).")
     var heartbeatInterval: DurationArgument?
 
-    @Option(help: "The gateway's process id, for its memory and CPU use in idle runs.")
+    @Option(help: "The server's process id: idle runs report its memory and CPU use, load runs its CPU time per reply.")
     var gatewayPid: Int32?
 
     @Option(help: "Page through GET /connections on this admin API (host:port) while the load runs.")
@@ -126,6 +126,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             configuration.data = data
             configuration.rate = rate
             configuration.sourceAddresses = sourceAddresses
+            configuration.serverPID = gatewayPid
             configuration.adminPaging = pageAdmin.flatMap(HostPort.init(parsing:)).map {
                 AdminPagingConfiguration(
                     host: $0.host,
