@@ -24,7 +24,7 @@ public struct ChartSeries: Sendable, Equatable {
 /// The suite's charts, as SVG documents.
 public enum BenchCharts {
     private static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
-    private static let size = (width: 900.0, height: 440.0)
+    private static let size = (width: 960.0, height: 440.0)
     private static let plot = (left: 80.0, top: 50.0, right: 680.0, bottom: 380.0)
 
     /// Latency percentiles (p50 ... max) per scenario: grouped bars on a log scale.

@@ -16,8 +16,7 @@ struct Connector: Sendable {
         } else {
             self.sourceAddresses = []
         }
-        let (seconds, attoseconds) = connectTimeout.components
-        self.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self.connectTimeout = connectTimeout.timeAmount
     }
 
     /// Connects connection `index` on `eventLoop`; `initializer` builds its pipeline.

@@ -74,6 +74,13 @@ final class IdleConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if loop.firstError == nil {
+            loop.firstError = "connection error: \(error)"
+        }
+        context.close(promise: nil)
+    }
+
     private func scheduleHeartbeat(in delay: TimeAmount) {
         guard let context else { return }
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.beat() }
@@ -84,12 +91,5 @@ final class IdleConnectionHandler: ChannelInboundHandler {
         loop.heartbeatsSent += 1
         context.writeAndFlush(Self.wrapOutboundOut(heartbeat), promise: nil)
         scheduleHeartbeat(in: interval)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if loop.firstError == nil {
-            loop.firstError = "connection error: \(error)"
-        }
-        context.close(promise: nil)
     }
 }

@@ -51,7 +51,7 @@ public struct IdleRunner: Sendable {
                 let closed = await Self.counts(idleLoops).closedByServer
                 progress.show(
                     "holding \(connected.channels.count - closed) connections, "
-                        + "\(Int(Double((NIODeadline.now() - holdStart).nanoseconds) / 1e9))s of \(DurationDescription.seconds(configuration.hold))s"
+                        + "\(Int(Double((NIODeadline.now() - holdStart).nanoseconds) / 1e9))s of \(configuration.hold.seconds)s"
                 )
             }
         }
@@ -85,7 +85,7 @@ public struct IdleRunner: Sendable {
             opened: opened,
             connectFailures: connected.failures,
             closedByServer: counts.closedByServer,
-            heartbeatIntervalSeconds: DurationDescription.seconds(configuration.heartbeatInterval),
+            heartbeatIntervalSeconds: configuration.heartbeatInterval.seconds,
             holdSeconds: heldSeconds,
             heartbeatsSent: counts.heartbeatsSent,
             messagesReceived: counts.messagesReceived,
@@ -103,12 +103,5 @@ public struct IdleRunner: Sendable {
             }
         }
         return total
-    }
-}
-
-enum DurationDescription {
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

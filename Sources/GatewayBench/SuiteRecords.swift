@@ -63,6 +63,11 @@ public struct SuiteResults: Sendable {
         loads.filter { $0.key.hasPrefix(prefix) }.values.max { $0.messagesPerSecond < $1.messagesPerSecond }
     }
 
+    /// The run with the lowest p99 among those whose label starts with `prefix`.
+    func steadiest(_ prefix: String) -> LoadReport? {
+        loads.filter { $0.key.hasPrefix(prefix) }.values.min { $0.latencyMicroseconds.p99 < $1.latencyMicroseconds.p99 }
+    }
+
     /// Runs whose label is `prefix` followed by a connection count, by that count.
     func sweep(_ prefix: String) -> [(connections: Int, report: LoadReport)] {
         loads.compactMap { label, report in

@@ -10,8 +10,10 @@ struct SuiteReportTests {
         try results.add(json: json(load("hello-floor-r1", rate: 100_000, p99: 300)), name: "a")
         try results.add(json: json(load("hello-floor-r2", rate: 110_000, p99: 300)), name: "b")
         try results.add(json: json(load("hello-gateway-r1", rate: 85_000, p99: 330)), name: "c")
-        try results.add(json: json(load("admin-base", rate: 80_000, p99: 400)), name: "d")
-        try results.add(json: json(load("admin-paging", rate: 80_000, p99: 480, pages: 40)), name: "e")
+        try results.add(json: json(load("admin-base-r1", rate: 80_000, p99: 400)), name: "d")
+        try results.add(json: json(load("admin-base-r2", rate: 80_000, p99: 500)), name: "d2")
+        try results.add(json: json(load("admin-paging-r1", rate: 80_000, p99: 480, pages: 40)), name: "e")
+        try results.add(json: json(load("admin-paging-r2", rate: 80_000, p99: 700, pages: 40)), name: "e2")
         try results.add(json: Data(#"{"kind":"unknown"}"#.utf8), name: "f")
 
         let checks = SuiteReport(results: results).checks
