@@ -35,11 +35,21 @@ run: build
 	upstream=$$!; trap 'kill $$upstream 2>/dev/null' EXIT; \
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
-test: deps test-swift
+# Every test and check; CI runs exactly this.
+test: deps test-swift test-contract test-systemd
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
+test-contract: build
+	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
+
+# The unit file against systemd's own checkers, and the binary under the unit's syscall filter.
+test-systemd: build
+	scripts/check-systemd-units.sh
+	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway
 
 clean:
 	rm -rf .build $(VENV)

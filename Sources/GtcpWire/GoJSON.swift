@@ -5,6 +5,9 @@ import NIOCore
 /// `<` `>` `&` become `\u003c` `\u003e` `\u0026`, U+2028 and U+2029 become `\u2028` `\u2029`,
 /// `"` `\` `\b` `\f` `\n` `\r` `\t` get their short escapes, other control bytes `\u00XX`,
 /// each invalid UTF-8 byte `\ufffd`; everything else is copied as raw UTF-8.
+///
+/// Writers measure first and then fill the reserved bytes through a pointer: one scan is far
+/// cheaper than a `ByteBuffer` write per run of text.
 public enum GoJSON {
     public static func quote(_ string: String) -> String {
         var buffer = ByteBuffer()
@@ -23,25 +26,33 @@ public enum GoJSON {
         bytes.withUnsafeReadableBytes { self.writeQuoted(utf8: $0, into: &buffer) }
     }
 
-    /// The length of the quoted form, without writing it.
-    static func quotedByteCount(_ string: String) -> Int {
-        var string = string
+    private static func writeQuoted(utf8 bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
         var counter = ByteCounter()
-        string.withUTF8 { self.quote(UnsafeRawBufferPointer($0), into: &counter) }
-        return counter.count
+        self.quote(bytes, into: &counter)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: counter.count) { out in
+            var writer = RawWriter(out)
+            self.quote(bytes, into: &writer)
+            return writer.count
+        }
     }
 
-    static func writeQuoted(utf8 bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
-        buffer.reserveCapacity(minimumWritableBytes: bytes.count + 2)
-        self.quote(bytes, into: &buffer)
+    /// The one place that decides what Go escapes; sinks either count or write.
+    static func quote<Sink: QuotedStringSink>(_ string: String, into sink: inout Sink) {
+        var string = string
+        string.withUTF8 { self.quote(UnsafeRawBufferPointer($0), into: &sink) }
     }
 
-    /// The one place that decides what Go escapes; sinks either write or count.
-    private static func quote<Sink: QuotedStringSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) {
-        sink.append(quoteMark)
+    static func quote<Sink: QuotedStringSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) {
+        sink.append(.verbatim(UInt8(ascii: "\"")))
         var verbatimStart = 0
         var index = 0
         while index < bytes.count {
+            if index + ASCIIWord.byteCount <= bytes.count,
+                self.isVerbatimASCII(ASCIIWord.load(bytes, at: index))
+            {
+                index += ASCIIWord.byteCount
+                continue
+            }
             let byte = bytes[index]
             let escape: Escape
             let consumed: Int
@@ -70,24 +81,32 @@ public enum GoJSON {
             verbatimStart = index
         }
         sink.append(UnsafeRawBufferPointer(rebasing: bytes[verbatimStart..<index]))
-        sink.append(quoteMark)
+        sink.append(.verbatim(UInt8(ascii: "\"")))
     }
 
     @inline(__always)
     private static func isVerbatimASCII(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"),
-            UInt8(ascii: "&"):
+            UInt8(ascii: "&"), 0x80...:
             false
         default:
             true
         }
     }
 
-    private static let quoteMark = Escape.verbatim(UInt8(ascii: "\""))
+    @inline(__always)
+    private static func isVerbatimASCII(_ word: UInt64) -> Bool {
+        let marks =
+            ASCIIWord.nonASCIIMarks(word) | ASCIIWord.marks(below: 0x20, in: word)
+            | ASCIIWord.marks(of: UInt8(ascii: "\""), in: word) | ASCIIWord.marks(of: UInt8(ascii: "\\"), in: word)
+            | ASCIIWord.marks(of: UInt8(ascii: "<"), in: word) | ASCIIWord.marks(of: UInt8(ascii: ">"), in: word)
+            | ASCIIWord.marks(of: UInt8(ascii: "&"), in: word)
+        return marks == 0
+    }
 }
 
-/// One escape sequence of a quoted string (or a lone quote mark).
+/// One escape sequence of a quoted string, or a single byte of JSON punctuation.
 enum Escape {
     case verbatim(UInt8)
     /// `\` followed by this character.
@@ -106,19 +125,17 @@ enum Escape {
         default: self = .unicode(UInt16(byte))
         }
     }
-
-    var byteCount: Int {
-        switch self {
-        case .verbatim: 1
-        case .short: 2
-        case .unicode: 6
-        }
-    }
 }
 
 protocol QuotedStringSink {
     mutating func append(_ bytes: UnsafeRawBufferPointer)
     mutating func append(_ escape: Escape)
+}
+
+extension QuotedStringSink {
+    mutating func append(_ text: StaticString) {
+        self.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 }
 
 struct ByteCounter: QuotedStringSink {
@@ -129,29 +146,48 @@ struct ByteCounter: QuotedStringSink {
     }
 
     mutating func append(_ escape: Escape) {
-        self.count += escape.byteCount
+        switch escape {
+        case .verbatim: self.count += 1
+        case .short: self.count += 2
+        case .unicode: self.count += 6
+        }
     }
 }
 
-extension ByteBuffer: QuotedStringSink {
+/// Fills memory already reserved to the size a `ByteCounter` measured.
+struct RawWriter: QuotedStringSink {
+    private let out: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(_ out: UnsafeMutableRawBufferPointer) {
+        self.out = out
+    }
+
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        self.writeBytes(bytes)
+        UnsafeMutableRawBufferPointer(rebasing: self.out[self.count...]).copyMemory(from: bytes)
+        self.count += bytes.count
     }
 
     mutating func append(_ escape: Escape) {
         switch escape {
         case .verbatim(let byte):
-            self.writeInteger(byte)
+            self.put(byte)
         case .short(let character):
-            self.writeInteger(UInt16(UInt8(ascii: "\\")) << 8 | UInt16(character))
+            self.put(UInt8(ascii: "\\"))
+            self.put(character)
         case .unicode(let value):
             let hex: StaticString = "0123456789abcdef"
-            let digits = hex.utf8Start
-            self.writeInteger(UInt16(UInt8(ascii: "\\")) << 8 | UInt16(UInt8(ascii: "u")))
-            self.writeInteger(
-                UInt32(digits[Int(value >> 12)]) << 24 | UInt32(digits[Int(value >> 8 & 0xF)]) << 16
-                    | UInt32(digits[Int(value >> 4 & 0xF)]) << 8 | UInt32(digits[Int(value & 0xF)])
-            )
+            self.put(UInt8(ascii: "\\"))
+            self.put(UInt8(ascii: "u"))
+            for shift in stride(from: 12, through: 0, by: -4) {
+                self.put(hex.utf8Start[Int(value >> UInt16(shift) & 0xF)])
+            }
         }
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        self.out[self.count] = byte
+        self.count += 1
     }
 }

@@ -2,7 +2,8 @@ import NIOCore
 
 /// Writes a `Msg` as one gtcp packet: the length header, then Go-compatible JSON.
 ///
-/// Throws `GtcpFramingError.dataTooLong` and writes nothing when the JSON exceeds `maxDataSize`.
+/// The JSON is measured before anything is written, so a message over `maxDataSize` throws
+/// `GtcpFramingError.dataTooLong` with nothing written, and the rest goes out in two writes.
 /// `MessageToByteHandler` stays failed after any encoder error, so callers that can meet
 /// oversized messages check `Msg.encodedJSONByteCount` before writing.
 public struct GtcpMsgEncoder: MessageToByteEncoder, Sendable {
@@ -15,31 +16,22 @@ public struct GtcpMsgEncoder: MessageToByteEncoder, Sendable {
     }
 
     public func encode(data msg: Msg, out: inout ByteBuffer) throws {
-        // Escapes only add bytes, so a message whose raw text is already too long is refused
-        // without writing it out first.
-        if msg.minimumEncodedJSONByteCount > self.framing.maxDataSize {
-            throw GtcpFramingError.dataTooLong(size: msg.encodedJSONByteCount, maxDataSize: self.framing.maxDataSize)
-        }
-        let headerIndex = out.writerIndex
-        let headerSize = self.framing.headerSize
-        out.reserveCapacity(minimumWritableBytes: headerSize + msg.minimumEncodedJSONByteCount)
-        out.writeRepeatingByte(0, count: headerSize)
-        msg.encodeJSON(into: &out)
-        let size = out.writerIndex - headerIndex - headerSize
+        let size = msg.encodedJSONByteCount
         guard size <= self.framing.maxDataSize else {
-            out.moveWriterIndex(to: headerIndex)
             throw GtcpFramingError.dataTooLong(size: size, maxDataSize: self.framing.maxDataSize)
         }
-        switch headerSize {
+        out.reserveCapacity(minimumWritableBytes: self.framing.headerSize + size)
+        switch self.framing.headerSize {
         case 1:
-            out.setInteger(UInt8(size), at: headerIndex)
+            out.writeInteger(UInt8(size))
         case 2:
-            out.setInteger(UInt16(size), at: headerIndex)
+            out.writeInteger(UInt16(size))
         case 3:
-            out.setInteger(UInt16(size >> 8), at: headerIndex)
-            out.setInteger(UInt8(truncatingIfNeeded: size), at: headerIndex + 2)
+            out.writeInteger(UInt16(size >> 8))
+            out.writeInteger(UInt8(truncatingIfNeeded: size))
         default:
-            out.setInteger(UInt32(size), at: headerIndex)
+            out.writeInteger(UInt32(size))
         }
+        msg.encodeJSON(into: &out, byteCount: size)
     }
 }

@@ -12,24 +12,31 @@ public struct Msg: Sendable, Hashable {
 
     /// Exactly Go's `json.Marshal(types.Msg{...})` bytes: `{"Act":"...","Data":"..."}`.
     public func encodeJSON(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(#"{"Act":"#)
-        GoJSON.writeQuoted(self.act, into: &buffer)
-        buffer.writeStaticString(#","Data":"#)
-        GoJSON.writeQuoted(self.data, into: &buffer)
-        buffer.writeStaticString("}")
+        self.encodeJSON(into: &buffer, byteCount: self.encodedJSONByteCount)
     }
 
-    /// The length `encodeJSON` writes, counted without writing: lets a sender refuse an oversized
-    /// message before it reaches an encoder.
+    /// The length `encodeJSON` writes, counted without writing: lets a sender refuse an
+    /// oversized message before it reaches an encoder.
     public var encodedJSONByteCount: Int {
-        Self.punctuationByteCount + GoJSON.quotedByteCount(self.act) + GoJSON.quotedByteCount(self.data)
+        var counter = ByteCounter()
+        self.writeJSON(into: &counter)
+        return counter.count
     }
 
-    /// A lower bound of `encodedJSONByteCount` in O(1): escaping never shortens text.
-    var minimumEncodedJSONByteCount: Int {
-        Self.punctuationByteCount + 4 + self.act.utf8.count + self.data.utf8.count
+    /// `byteCount` is `encodedJSONByteCount`, already measured by the caller.
+    func encodeJSON(into buffer: inout ByteBuffer, byteCount: Int) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: byteCount) { out in
+            var writer = RawWriter(out)
+            self.writeJSON(into: &writer)
+            return writer.count
+        }
     }
 
-    /// `{"Act":` `,"Data":` `}` without the two quoted values.
-    private static let punctuationByteCount = 16
+    private func writeJSON<Sink: QuotedStringSink>(into sink: inout Sink) {
+        sink.append(#"{"Act":"#)
+        GoJSON.quote(self.act, into: &sink)
+        sink.append(#","Data":"#)
+        GoJSON.quote(self.data, into: &sink)
+        sink.append("}")
+    }
 }

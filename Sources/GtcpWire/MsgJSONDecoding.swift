@@ -39,13 +39,9 @@ struct MsgJSONParser {
             throw .empty
         }
         self.skipWhitespace()
-        if try self.peek() == UInt8(ascii: "{") {
-            try self.parseMsgObject()
-        } else {
-            let kind = try self.skipValue(depth: 1)
-            if kind != .null {
-                self.typeError = .notAnObject(kind)
-            }
+        let kind = try self.skipValue(depth: 1)
+        if kind != .object && kind != .null {
+            self.typeError = .notAnObject(kind)
         }
         self.skipWhitespace()
         if self.index < self.bytes.count {
@@ -64,30 +60,7 @@ struct MsgJSONParser {
         return msg
     }
 
-    // MARK: The top-level object
-
-    private mutating func parseMsgObject() throws(MsgDecodingError) {
-        self.index += 1
-        self.skipWhitespace()
-        if try self.peek() == UInt8(ascii: "}") {
-            self.index += 1
-            return
-        }
-        var context = JSONContext.keyOrObjectEnd
-        while true {
-            let key = try self.expectString(context)
-            try self.expectColon()
-            if let field = self.field(named: key) {
-                try self.parseField(field)
-            } else {
-                try self.skipValue(depth: 2)
-            }
-            if try self.afterMember() {
-                return
-            }
-            context = .key
-        }
-    }
+    // MARK: The Msg fields
 
     private mutating func parseField(_ field: MsgField) throws(MsgDecodingError) {
         switch try self.peek() {
@@ -134,11 +107,14 @@ struct MsgJSONParser {
         }
     }
 
-    // MARK: Validating values that are skipped
+    // MARK: Values, validated whether kept or skipped
 
     /// `depth` is the nesting depth an object or array starting here would have.
     @discardableResult
-    private mutating func skipValue(depth: Int, context: JSONContext = .value) throws(MsgDecodingError) -> JSONValueKind {
+    private mutating func skipValue(
+        depth: Int,
+        context: JSONContext = .value
+    ) throws(MsgDecodingError) -> JSONValueKind {
         switch try self.peek() {
         case UInt8(ascii: "\""):
             _ = try self.scanString()
@@ -166,6 +142,7 @@ struct MsgJSONParser {
         }
     }
 
+    /// Depth 1 is the Msg itself, whose `Act` and `Data` members are recorded.
     private mutating func skipObject(depth: Int) throws(MsgDecodingError) {
         guard depth <= Self.maxNestingDepth else {
             throw .tooDeep(at: self.index)
@@ -178,9 +155,13 @@ struct MsgJSONParser {
         }
         var context = JSONContext.keyOrObjectEnd
         while true {
-            _ = try self.expectString(context)
+            let key = try self.expectString(context)
             try self.expectColon()
-            try self.skipValue(depth: depth + 1)
+            if depth == 1, let field = self.field(named: key) {
+                try self.parseField(field)
+            } else {
+                try self.skipValue(depth: depth + 1)
+            }
             if try self.afterMember() {
                 return
             }
@@ -278,6 +259,7 @@ struct MsgJSONParser {
         var hasEscapes: Bool
     }
 
+    @inline(__always)
     private mutating func expectString(_ context: JSONContext) throws(MsgDecodingError) -> StringToken {
         guard try self.peek() == UInt8(ascii: "\"") else {
             throw self.unexpectedCharacter(context)
@@ -290,6 +272,12 @@ struct MsgJSONParser {
         let start = self.index
         var hasEscapes = false
         while self.index < self.bytes.count {
+            if self.index + ASCIIWord.byteCount <= self.bytes.count,
+                Self.isPlainASCII(ASCIIWord.load(self.bytes, at: self.index))
+            {
+                self.index += ASCIIWord.byteCount
+                continue
+            }
             let byte = self.bytes[self.index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -310,6 +298,15 @@ struct MsgJSONParser {
             }
         }
         throw .unexpectedEnd
+    }
+
+    /// Eight string bytes that need no look: no quote, backslash, control or non-ASCII byte.
+    @inline(__always)
+    private static func isPlainASCII(_ word: UInt64) -> Bool {
+        let marks =
+            ASCIIWord.nonASCIIMarks(word) | ASCIIWord.marks(below: 0x20, in: word)
+            | ASCIIWord.marks(of: UInt8(ascii: "\""), in: word) | ASCIIWord.marks(of: UInt8(ascii: "\\"), in: word)
+        return marks == 0
     }
 
     private mutating func skipEscape() throws(MsgDecodingError) {
@@ -414,6 +411,7 @@ struct MsgJSONParser {
 
     // MARK: Structure
 
+    @inline(__always)
     private mutating func expectColon() throws(MsgDecodingError) {
         self.skipWhitespace()
         guard try self.peek() == UInt8(ascii: ":") else {
@@ -423,7 +421,8 @@ struct MsgJSONParser {
         self.skipWhitespace()
     }
 
-    /// After an object member: true at `}`, false after `,` (positioned at the next key).
+    /// After an object member: true past `}`, false past `,` and the whitespace after it.
+    @inline(__always)
     private mutating func afterMember() throws(MsgDecodingError) -> Bool {
         self.skipWhitespace()
         switch try self.peek() {
@@ -439,6 +438,7 @@ struct MsgJSONParser {
         }
     }
 
+    @inline(__always)
     private func peek() throws(MsgDecodingError) -> UInt8 {
         guard self.index < self.bytes.count else {
             throw .unexpectedEnd
@@ -446,6 +446,7 @@ struct MsgJSONParser {
         return self.bytes[self.index]
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while self.index < self.bytes.count {
             switch self.bytes[self.index] {

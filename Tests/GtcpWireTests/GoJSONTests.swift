@@ -50,4 +50,19 @@ import Testing
         #expect(msg.encodedJSONByteCount == buffer.readableBytes)
         #expect(String(buffer: buffer) == #"{"Act":"# + GoJSON.quote(text) + #","Data":"# + GoJSON.quote(text) + "}")
     }
+
+    /// Runs of eight plain bytes are checked at once: a special character must be found in
+    /// every position of a word, and in the bytes after the last whole word.
+    @Test(arguments: [
+        ("<", #"\u003c"#), (">", #"\u003e"#), ("&", #"\u0026"#), ("\"", #"\""#), ("\\", #"\\"#),
+        ("\n", #"\n"#), ("\u{1}", #"\u0001"#), ("\u{1F}", #"\u001f"#), ("\u{2028}", #"\u2028"#),
+        ("é", "é"), ("\u{7F}", "\u{7F}"), (" ", " "),
+    ])
+    func escapesASpecialCharacterAtEveryPosition(character: String, escaped: String) {
+        for position in 0...17 {
+            let before = String(repeating: "a", count: position)
+            let after = String(repeating: "b", count: 17 - position)
+            #expect(GoJSON.quote(before + character + after) == "\"" + before + escaped + after + "\"", "at \(position)")
+        }
+    }
 }

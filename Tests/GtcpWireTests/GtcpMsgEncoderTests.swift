@@ -45,7 +45,7 @@ import Testing
         // Too long once escaped: `<<` becomes twelve bytes.
         (Msg(act: "a", data: "<<"), 30, 33),
         (Msg(act: "hello", data: "Nice to meet you!"), 41, 42),
-        // Too long before escaping: refused without writing it out.
+        // Measured, never written: a large message costs a scan, not a buffer.
         (Msg(act: "a", data: String(repeating: "&", count: 70_000)), 0xFFFF, 420_021),
     ])
     func tooLongMessageThrowsAndWritesNothing(msg: Msg, maxDataSize: Int, size: Int) throws {

@@ -201,4 +201,22 @@ import Testing
         msg.encodeJSON(into: &buffer)
         #expect(try Msg(decoding: buffer) == msg)
     }
+
+    /// Runs of eight plain bytes are checked at once: what ends the fast path must be found in
+    /// every position of a word, and in the bytes after the last whole word.
+    @Test(arguments: 0...17)
+    func stringBytesAreCheckedAtEveryPosition(position: Int) throws {
+        let before = String(repeating: "a", count: position)
+        let after = String(repeating: "b", count: 17 - position)
+        let prefix = #"{"Data":""# + before
+        let offset = prefix.utf8.count
+        #expect(try Self.decode(prefix + #"\n"# + after + #""}"#) == Msg(act: "", data: before + "\n" + after))
+        #expect(try Self.decode(prefix + "é😀" + after + #""}"#) == Msg(act: "", data: before + "é😀" + after))
+        #expect(try Self.decode(prefix + #""}"#) == Msg(act: "", data: before))
+        Self.expectError(
+            Array((prefix + "\t" + after + #""}"#).utf8),
+            "invalid character U+0009 at byte \(offset) in a string (control characters must be escaped)"
+        )
+        Self.expectError(Array(prefix.utf8) + [0xFF] + Array((after + #""}"#).utf8), "invalid UTF-8 at byte \(offset)")
+    }
 }
