@@ -77,6 +77,22 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("/connections/4", HTTPRequest.Method.get),
+        ("/connections/4", .delete),
+        ("/connections/4/doexit", .post),
+        ("/connections/4/messages", .post),
+    ])
+    func operationsOnOneConnectionTakeNoQuery(path: String, method: HTTPRequest.Method) async throws {
+        let connections = FakeConnections()
+        try await withAdminRouter(connections: connections) { client in
+            let response = try await client.execute(uri: "\(path)?clientName=x", method: method, body: ByteBuffer(string: #"{"act":"x"}"#))
+            #expect(response.status == .badRequest)
+            #expect(try response.problem().detail == #"unknown query parameter "clientName""#)
+        }
+        #expect(connections.calls.isEmpty)
+    }
+
     @Test func showFindsTheConnectionAndLargestIdsSurvive() async throws {
         let connections = FakeConnections(snapshots: [.fake(id: UInt64.max)])
         try await withAdminRouter(connections: connections) { client in
