@@ -6,7 +6,6 @@ import GtcpWire
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Metrics
 import NIOCore
 import NIOPosix
 import Prometheus
