@@ -77,6 +77,7 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: [
+                "GtcpWire",
                 "GatewayCore",
                 "GatewayAdmin",
                 "GatewayUpstream",
@@ -148,7 +149,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService"]
+            dependencies: [
+                "GatewayService",
+                "GtcpWire",
+                "GatewayUpstream",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(

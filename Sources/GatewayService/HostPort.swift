@@ -30,7 +30,7 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
             guard !host.contains(":") else { return nil }  // IPv6 needs brackets
         }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }),
-            portText.allSatisfy(\.isASCII), let port = Int(portText), (0...65535).contains(port)
+            portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (0...65535).contains(port)
         else { return nil }
         self.host = String(host)
         self.port = port

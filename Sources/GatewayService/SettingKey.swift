@@ -90,7 +90,6 @@ struct SettingProblem: Error, Sendable, Equatable {
 /// What the key table needs of a key without knowing its value type.
 protocol AnySettingKey: Sendable {
     var name: String { get }
-    var valueName: String { get }
     var summary: String { get }
     var isLive: Bool { get }
     var isList: Bool { get }

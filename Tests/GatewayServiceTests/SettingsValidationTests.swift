@@ -34,6 +34,7 @@ import Testing
          #"listen must be host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535, got "::1:8999""#),
         ("listen", "h:65536",
          #"listen must be host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535, got "h:65536""#),
+        ("listen", "h:+5", #"listen must be host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535, got "h:+5""#),
         ("admin-listen", "on",
          #"admin-listen must be host:port like 127.0.0.1:8989 or [::1]:8989 with a port 0..65535, or off, got "on""#),
         ("log-level", "loud",
