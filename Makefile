@@ -49,7 +49,7 @@ test-contract: build
 # The unit file against systemd's own checkers, and the binary under the unit's syscall filter.
 test-systemd: build
 	scripts/check-systemd-units.sh
-	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway
+	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway check-config --config deploy/config.yaml
 
 clean:
 	rm -rf .build $(VENV)

@@ -66,6 +66,8 @@ let package = Package(
                 "GtcpWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The demo upstream that `make run` starts beside the gateway.
@@ -143,8 +145,16 @@ let package = Package(
             name: "GatewayAdminTests",
             dependencies: [
                 "GatewayAdmin",
+                "GatewayCore",
                 "GtcpClient",
+                "GtcpWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
