@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-contract test-systemd clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd clean install
 
 all: build
 
@@ -36,11 +36,15 @@ run: build
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
 # Every test and check; CI runs exactly this.
-test: deps test-swift test-contract test-systemd
+test: deps test-swift test-interop test-contract test-systemd
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The GoFrame example scenario with an independent client implementation.
+test-interop: build
+	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
 
 # The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
 test-contract: build
