@@ -56,6 +56,9 @@ public struct GatewayApplication {
             services.append(UpstreamService(upstream: upstream))
         }
         if let admin = settings.adminListen {
+            // The admin listener announces itself below; the HTTP server's own lines add nothing.
+            var adminLogger = logger
+            adminLogger.logLevel = max(logLevel.level, .warning)
             let configuration = AdminConfiguration(
                 host: admin.host,
                 port: admin.port,
@@ -68,7 +71,7 @@ public struct GatewayApplication {
                     registry: registry,
                     readiness: readiness,
                     metrics: prometheus,
-                    logger: logger,
+                    logger: adminLogger,
                     onServerRunning: { port in
                         logger.info("admin API on \(HostPort(host: admin.host, port: port))")
                         readiness.listenerBound()
