@@ -37,7 +37,7 @@ final class NotifySocket: Sendable {
                 if count < 0 && errno == EINTR {
                     continue
                 }
-                // 0: shut down by close(); a datagram is never empty (sd_notify sends a line).
+                // 0: close() shut the socket down; a datagram is never empty (sd_notify sends a line).
                 if count <= 0 {
                     break
                 }
