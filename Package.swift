@@ -170,7 +170,15 @@ let package = Package(
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GtcpClient", "ExampleBackend"]
+            dependencies: [
+                "GtcpClient",
+                "GtcpWire",
+                "ExampleBackend",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
     ]
 )

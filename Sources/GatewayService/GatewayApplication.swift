@@ -8,7 +8,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// The composition root: builds every part of the gateway from its settings and runs them in
-/// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order.
+/// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order (a second
+/// signal during that exits at once: ``StopSignals``).
 ///
 /// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
 /// while the admin API still answers `/readyz` with 503 and the upstream still delivers; the
@@ -104,11 +105,10 @@ public struct GatewayApplication {
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-        try await serviceGroup.run()
+        try await StopSignals(logger: logger).run(serviceGroup)
         logger.info("stopped")
     }
 }

@@ -19,7 +19,7 @@ public enum SettingKeys {
         current: { $0.framing.maxDataSize })
 
     public static let greeting = SettingKey(
-        "greeting", "text", "Data of the greeting sent to each client on connect",
+        "greeting", "text", "Data of the reply to a client's hello",
         default: "Nice to meet you!", live: true, .text, current: { $0.greeting })
 
     public static let idleTimeout = SettingKey(
