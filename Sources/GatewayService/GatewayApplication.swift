@@ -49,6 +49,16 @@ public struct GatewayApplication {
         let policy = LivePolicy(settings.connectionPolicy)
         let upstream = try settings.upstream.map { try CurlUpstream(configuration: $0, logger: logger) }
         let adminToken = AdminToken(settings.adminToken)
+        let tls = try settings.tls.map { LiveTLSContext(try $0.makeServerContext()) }
+        let adminTLS = try settings.adminTLS.map { LiveTLSContext(try $0.makeServerContext()) }
+        // Apart from the listeners' own lines, whose address ends them for scripts to read.
+        if let files = settings.tls {
+            let clients = files.clientCAPath.map { ", clients with certificates signed by \($0)" } ?? ""
+            logger.info("gtcp listener speaks TLS with \(files.certificatePath)\(clients)")
+        }
+        if let files = settings.adminTLS, settings.adminListen != nil {
+            logger.info("admin API speaks HTTPS with \(files.certificatePath)")
+        }
 
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
@@ -76,7 +86,8 @@ public struct GatewayApplication {
                     onServerRunning: { port in
                         logger.info("admin API on \(HostPort(host: admin.host, port: port))")
                         readiness.listenerBound()
-                    }
+                    },
+                    tls: adminTLS
                 )
             )
         }
@@ -89,14 +100,17 @@ public struct GatewayApplication {
                 readiness: readiness,
                 metrics: metrics,
                 group: group,
-                logger: logger
+                logger: logger,
+                tls: tls
             )
         )
         services.append(
             ReloadService(
                 loader: loader,
                 started: settings,
-                apply: LiveSettings(policy: policy, upstream: upstream, adminToken: adminToken, logLevel: logLevel),
+                apply: LiveSettings(
+                    policy: policy, upstream: upstream, adminToken: adminToken, logLevel: logLevel, tls: tls,
+                    adminTLS: adminTLS),
                 notifier: notifier,
                 logger: logger
             )

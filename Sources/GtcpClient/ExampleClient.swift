@@ -9,19 +9,23 @@ public struct ExampleClient: Sendable {
         public var heartbeatInterval: Duration
         public var helloAfter: Duration
         public var name: String
+        /// nil: plain TCP.
+        public var tls: GtcpClientTLS?
 
         public init(
             server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
             framing: GtcpFraming = .default,
             heartbeatInterval: Duration = .seconds(1),
             helloAfter: Duration = .seconds(3),
-            name: String = "My name's John!"
+            name: String = "My name's John!",
+            tls: GtcpClientTLS? = nil
         ) {
             self.server = server
             self.framing = framing
             self.heartbeatInterval = heartbeatInterval
             self.helloAfter = helloAfter
             self.name = name
+            self.tls = tls
         }
     }
 
@@ -40,7 +44,8 @@ public struct ExampleClient: Sendable {
             connection = try await GtcpClientConnection.connect(
                 host: self.configuration.server.host,
                 port: self.configuration.server.port,
-                framing: self.configuration.framing
+                framing: self.configuration.framing,
+                tls: self.configuration.tls
             )
         } catch {
             self.output.error("\(error)")

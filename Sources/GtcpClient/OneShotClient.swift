@@ -9,17 +9,21 @@ public struct OneShotClient: Sendable {
         public var request: Msg
         /// For the whole exchange: connecting, sending and the reply.
         public var timeout: Duration
+        /// nil: plain TCP.
+        public var tls: GtcpClientTLS?
 
         public init(
             server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
             framing: GtcpFraming = .default,
             request: Msg,
-            timeout: Duration = .seconds(5)
+            timeout: Duration = .seconds(5),
+            tls: GtcpClientTLS? = nil
         ) {
             self.server = server
             self.framing = framing
             self.request = request
             self.timeout = timeout
+            self.tls = tls
         }
     }
 
@@ -83,7 +87,8 @@ public struct OneShotClient: Sendable {
             host: self.configuration.server.host,
             port: self.configuration.server.port,
             framing: self.configuration.framing,
-            connectTimeout: .init(self.configuration.timeout)
+            connectTimeout: .init(self.configuration.timeout),
+            tls: self.configuration.tls
         )
         do {
             try await connection.send(self.configuration.request)
