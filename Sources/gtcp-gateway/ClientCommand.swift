@@ -82,21 +82,16 @@ struct ClientCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status: Int32
+        let endpoint = GtcpEndpoint(server: self.connect.address, framing: try self.framing(), tls: try self.clientTLS())
         if let act = self.act {
-            var configuration = OneShotClient.Configuration(
-                server: self.connect.address,
-                framing: try self.framing(),
-                request: Msg(act: act, data: self.data ?? "")
-            )
+            var configuration = OneShotClient.Configuration(endpoint: endpoint, request: Msg(act: act, data: self.data ?? ""))
             configuration.timeout = self.timeout?.duration ?? configuration.timeout
-            configuration.tls = try self.clientTLS()
             status = await OneShotClient(configuration: configuration).run()
         } else {
-            var configuration = ExampleClient.Configuration(server: self.connect.address, framing: try self.framing())
+            var configuration = ExampleClient.Configuration(endpoint: endpoint)
             configuration.heartbeatInterval = self.heartbeatInterval?.duration ?? configuration.heartbeatInterval
             configuration.helloAfter = self.helloAfter?.duration ?? configuration.helloAfter
             configuration.name = self.name ?? configuration.name
-            configuration.tls = try self.clientTLS()
             status = await ExampleClient(configuration: configuration).run()
         }
         if status != 0 {
