@@ -38,5 +38,7 @@ args=(
 if [[ -n "$token" ]]; then
     args+=(--header "Authorization: Bearer $token")
 fi
+# schemathesis keeps a cache of failing cases in .schemathesis/ of the working directory.
+cd "$venv"
 # schemathesis's own --max-time keeps fuzzing until the budget is spent; a ceiling does not.
 exec timeout "${CONTRACT_MAX_SECONDS:-300}" "$venv/bin/schemathesis" "${args[@]}"

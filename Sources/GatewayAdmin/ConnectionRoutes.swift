@@ -34,6 +34,7 @@ struct ConnectionRoutes<Context: RequestContext> {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
         guard let snapshot = await self.connections.snapshot(of: id) else {
             throw Problem.notFound(id)
         }
@@ -42,6 +43,9 @@ struct ConnectionRoutes<Context: RequestContext> {
 
     @Sendable func close(_ request: Request, context: Context) async throws -> Response {
         let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
+        // A connection already closing is closed now all the same; closing sends nothing, so
+        // nothing can be too large.
         switch await self.connections.close(id) {
         case .sent, .closing, .tooLarge:
             return Response(status: .noContent)

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct ConnectionRoutesTests {
     @Test func listShowsEveryFieldWithNullsAndMillisecondTimestamps() async throws {
-        let connections = FakeConnections(snapshots: [.fake(id: 1, clientName: "sensor-7"), .fake(id: 2)])
+        let connections = FakeConnections(snapshots: [
+            .fake(id: 1, clientName: "sensor-7", clientCertificateSubject: "CN=sensor-7,O=Fleet"), .fake(id: 2),
+        ])
         try await withAdminRouter(connections: connections) { client in
             let response = try await client.execute(uri: "/connections", method: .get)
             #expect(response.status == .ok)
@@ -17,9 +19,11 @@ import Testing
             let list = try #require(body["connections"] as? [[String: Any]])
             #expect(list.count == 2)
             #expect(Set(list[0].keys) == [
-                "id", "remoteAddress", "clientName", "connectedAt", "lastActiveAt", "packetsIn", "packetsOut",
-                "bytesIn", "bytesOut", "inFlight", "closing",
+                "id", "remoteAddress", "clientName", "clientCertificateSubject", "connectedAt", "lastActiveAt",
+                "packetsIn", "packetsOut", "bytesIn", "bytesOut", "inFlight", "closing",
             ])
+            #expect(list[0]["clientCertificateSubject"] as? String == "CN=sensor-7,O=Fleet")
+            #expect(list[1]["clientCertificateSubject"] is NSNull)
             #expect(list[0]["id"] as? Int == 1)
             #expect(list[0]["clientName"] as? String == "sensor-7")
             #expect(list[1]["clientName"] is NSNull)
@@ -75,6 +79,22 @@ import Testing
                 #expect(try response.problem().detail == "connection id must be an unsigned 64-bit integer, got \"\(id)\"")
             }
         }
+    }
+
+    @Test(arguments: [
+        ("/connections/4", HTTPRequest.Method.get),
+        ("/connections/4", .delete),
+        ("/connections/4/doexit", .post),
+        ("/connections/4/messages", .post),
+    ])
+    func operationsOnOneConnectionTakeNoQuery(path: String, method: HTTPRequest.Method) async throws {
+        let connections = FakeConnections()
+        try await withAdminRouter(connections: connections) { client in
+            let response = try await client.execute(uri: "\(path)?clientName=x", method: method, body: ByteBuffer(string: #"{"act":"x"}"#))
+            #expect(response.status == .badRequest)
+            #expect(try response.problem().detail == #"unknown query parameter "clientName""#)
+        }
+        #expect(connections.calls.isEmpty)
     }
 
     @Test func showFindsTheConnectionAndLargestIdsSurvive() async throws {
