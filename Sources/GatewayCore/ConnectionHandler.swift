@@ -189,7 +189,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case "hello":
             clientName = msg.data
             environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
-            reply(Msg(act: "hello", data: environment.policy.current.greeting), context: context)
+            // Encoded once per greeting, not per hello.
+            guard let packet = environment.policy.helloReply(framing: environment.framing) else {
+                environment.logger.debug("reply hello to [\(remoteAddress)] exceeds max data size, not sent")
+                return
+            }
+            reply(packet: packet, context: context)
         case "heartbeat":
             environment.logger.debug("heartbeat from [\(remoteAddress)]")
         default:
@@ -405,6 +410,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             environment.logger.debug("reply \(msg.act) to [\(remoteAddress)] exceeds max data size, not sent")
             return
         }
+        reply(packet: packet, context: context)
+    }
+
+    private func reply(packet: ByteBuffer, context: ChannelHandlerContext) {
         replies.append(packet) { write($0, context: context) }
         flushIfNeeded(context: context)
     }
