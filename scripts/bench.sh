@@ -147,14 +147,14 @@ gateway=127.0.0.1:$gateway_port
 
 # 1. Built-in act: gateway and floor in turns, same client, same N and K; the best round of
 # each counts, and each server's CPU time per reply is taken beside its throughput.
-run_time=$(seconds 4s 2s)
-for round in 1 2 3; do
+run_time=$(seconds 5s 2s)
+for round in 1 2 3 4; do
     bench "hello-floor-r$round" --connect "$floor" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$floor_pid"
     bench "hello-gateway-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$gateway_pid"
 done
 for connections in 1 4 16 64 256 1024; do
-    bench "sweep-floor-c$connections" --connect "$floor" --connections "$connections" --outstanding 8 --duration "$(seconds 3s 1s)"
-    bench "sweep-gateway-c$connections" --connect "$gateway" --connections "$connections" --outstanding 8 --duration "$(seconds 3s 1s)"
+    bench "sweep-floor-c$connections" --connect "$floor" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
+    bench "sweep-gateway-c$connections" --connect "$gateway" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
 done
 
 # 2. Forwarded act through the gateway to nginx, against wrk straight to nginx at the same concurrency.
@@ -176,7 +176,7 @@ for _ in $(seq 1 600); do
     sleep 0.1
 done
 grep -q holding "$work/idle-background.log" || { cat "$work/idle-background.log" >&2; exit 1; }
-for round in 1 2; do
+for round in 1 2 3; do
     bench "admin-base-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time"
     bench "admin-paging-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" \
         --page-admin "127.0.0.1:$admin_port"
