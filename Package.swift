@@ -5,7 +5,11 @@ let package = Package(
     name: "gtcp-gateway",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "gtcp-gateway", targets: ["gtcp-gateway"])
+        .executable(name: "gtcp-gateway", targets: ["gtcp-gateway"]),
+        // libFuzzer targets: `make fuzz` builds them with --sanitize=fuzzer; a plain build links
+        // them as executables that do nothing.
+        .executable(name: "fuzz-frame-decoder", targets: ["fuzz-frame-decoder"]),
+        .executable(name: "fuzz-msg-json", targets: ["fuzz-msg-json"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -99,6 +103,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "fuzz-frame-decoder",
+            dependencies: [
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "fuzz-msg-json",
+            dependencies: ["GtcpWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
 
         .testTarget(
             name: "GtcpWireTests",
@@ -126,6 +142,7 @@ let package = Package(
                 "ExampleBackend",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

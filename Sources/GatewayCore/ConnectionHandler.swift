@@ -8,6 +8,7 @@ import NIOCore
 struct ConnectionEnvironment: Sendable {
     let framing: GtcpFraming
     let maxInFlightPerConnection: Int
+    let maxOutboundBytes: Int
     let policy: LivePolicy
     let upstream: (any Upstream)?
     let registry: ConnectionRegistry
@@ -59,7 +60,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     init(environment: ConnectionEnvironment) {
         self.environment = environment
         self.encoder = GtcpMsgEncoder(framing: environment.framing)
-        self.state = ConnectionStateMachine(maxInFlight: environment.maxInFlightPerConnection)
+        self.state = ConnectionStateMachine(
+            maxInFlight: environment.maxInFlightPerConnection,
+            maxOutboundBytes: environment.maxOutboundBytes
+        )
     }
 
     // MARK: Channel events
@@ -331,7 +335,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return .tooLarge("\(error)")
         }
         flushIfNeeded(context: context)
-        return .sent
+        // The flush may have found the client too slow and closed it.
+        return state.lifecycle == .open ? .sent : .closing
     }
 
     /// Sends `doexit` after the replies still owed, and closes the connection if the client has
@@ -406,6 +411,24 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard needsFlush, !batchingWrites else { return }
         needsFlush = false
         context.flush()
+        closeIfSlowReader(context: context)
+    }
+
+    /// What a flush leaves behind is what the client has not read yet. Below the high-water
+    /// mark the channel is writable, which is cheaper to ask than the buffered byte count.
+    private func closeIfSlowReader(context: ChannelHandlerContext) {
+        guard !context.channel.isWritable,
+            let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)
+        else { return }
+        switch state.outputPending(pending) {
+        case .none:
+            break
+        case .closeSlowReader:
+            environment.logger.info(
+                "closing [\(remoteAddress)]: \(pending) bytes of output not read (max \(environment.maxOutboundBytes))"
+            )
+            close(reason: .slowReader)
+        }
     }
 
     // MARK: Lifecycle

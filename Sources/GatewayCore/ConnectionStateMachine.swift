@@ -20,18 +20,26 @@ struct ConnectionStateMachine<Packet, Parked> {
         case alreadyClosed
     }
 
+    enum OutputAction: Equatable {
+        case none
+        /// More output waits for the client than the cap allows: it is not reading.
+        case closeSlowReader
+    }
+
     private(set) var lifecycle: Lifecycle = .open
     private(set) var inFlight = 0
     private let maxInFlight: Int
+    private let maxOutboundBytes: Int
     private var parked: Parked?
     private var writable = true
     private var backlog = CircularBuffer<Packet>()
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
 
-    init(maxInFlight: Int) {
-        precondition(maxInFlight > 0)
+    init(maxInFlight: Int, maxOutboundBytes: Int) {
+        precondition(maxInFlight > 0 && maxOutboundBytes > 0)
         self.maxInFlight = maxInFlight
+        self.maxOutboundBytes = maxOutboundBytes
     }
 
     private var canProcess: Bool {
@@ -96,6 +104,13 @@ struct ConnectionStateMachine<Packet, Parked> {
 
     mutating func writabilityChanged(isWritable: Bool) {
         writable = isWritable
+    }
+
+    /// `bytes` of output still wait for the client after a flush. Replies are bounded by the
+    /// in-flight cap and by not reading while unwritable; pushes and broadcasts are not, so
+    /// this cap is what bounds them.
+    func outputPending(_ bytes: Int) -> OutputAction {
+        lifecycle != .closed && bytes > maxOutboundBytes ? .closeSlowReader : .none
     }
 
     mutating func doexitRequested() -> DoexitAction {

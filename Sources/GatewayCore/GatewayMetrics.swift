@@ -8,6 +8,8 @@ enum CloseReason: String, CaseIterable, Sendable {
     case adminClose = "admin_close"
     case framingError = "framing_error"
     case connectionError = "connection_error"
+    /// Its unread output passed `maxOutboundBytes`.
+    case slowReader = "slow_reader"
     case shutdown = "shutdown"
 }
 
@@ -23,6 +25,7 @@ public struct GatewayMetrics: Sendable {
     let connectionsOpen: Meter
     let connectionsAccepted: Counter
     let connectionsRejected: Counter
+    let acceptErrors: Counter
     let connectionsClosed: [CloseReason: Counter]
     let packetsIn: Counter
     let packetsOut: Counter
@@ -40,6 +43,7 @@ public struct GatewayMetrics: Sendable {
         connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
         connectionsAccepted = Counter(label: "gtcp_connections_accepted_total", dimensions: [], factory: factory)
         connectionsRejected = Counter(label: "gtcp_connections_rejected_total", dimensions: [], factory: factory)
+        acceptErrors = Counter(label: "gtcp_accept_errors_total", dimensions: [], factory: factory)
         connectionsClosed = Dictionary(
             uniqueKeysWithValues: CloseReason.allCases.map {
                 ($0, Counter(label: "gtcp_connections_closed_total", dimensions: [("reason", $0.rawValue)], factory: factory))

@@ -37,6 +37,7 @@ public final class GatewayServer: Service {
         self.environment = ConnectionEnvironment(
             framing: configuration.framing,
             maxInFlightPerConnection: configuration.maxInFlightPerConnection,
+            maxOutboundBytes: configuration.outboundByteLimit,
             policy: policy,
             upstream: upstream,
             registry: registry,
@@ -109,6 +110,9 @@ public final class GatewayServer: Service {
         logger.info("gtcp listener drained")
     }
 
+    /// Failed accepts repeat while descriptors are short; one log line per this long is enough.
+    static let acceptErrorReportInterval = TimeAmount.seconds(10)
+
     private func makeBootstrap() -> ServerBootstrap {
         let environment = self.environment
         let maxConnections = configuration.maxConnections
@@ -116,6 +120,16 @@ public final class GatewayServer: Service {
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // The future-based bind adds no accept backoff of its own: without one, a
+                    // listener out of file descriptors retries accept in a busy loop.
+                    try channel.pipeline.syncOperations.addHandlers(
+                        AcceptBackoffHandler(),
+                        AcceptErrorHandler(interval: Self.acceptErrorReportInterval, logger: environment.logger, metrics: environment.metrics)
+                    )
+                }
+            }
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)

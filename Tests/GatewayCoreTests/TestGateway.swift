@@ -20,6 +20,7 @@ struct TestGateway {
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         policy: ConnectionPolicy = ConnectionPolicy(),
         upstream: (any Upstream)? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "gtcp-gateway-test")
@@ -33,7 +34,7 @@ struct TestGateway {
             upstream: upstream,
             registry: registry,
             readiness: GatewayReadiness(listeners: 1),
-            metrics: GatewayMetrics(factory: NOOPMetricsHandler.instance),
+            metrics: GatewayMetrics(factory: metrics),
             group: group,
             logger: logger
         )
