@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-contract test-systemd clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd clean install
 
 all: build
 
@@ -35,11 +35,25 @@ run: build
 	upstream=$$!; trap 'kill $$upstream 2>/dev/null' EXIT; \
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
-test: deps test-swift
+# Every test and check; CI runs exactly this.
+test: deps test-swift test-interop test-contract test-systemd
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The GoFrame example scenario with an independent client implementation.
+test-interop: build
+	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
+
+# The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
+test-contract: build
+	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
+
+# The unit file against systemd's own checkers, and the binary under the unit's syscall filter.
+test-systemd: build
+	scripts/check-systemd-units.sh
+	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway check-config --config deploy/config.yaml
 
 clean:
 	rm -rf .build $(VENV)

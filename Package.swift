@@ -70,6 +70,8 @@ let package = Package(
                 "GtcpWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The demo upstream that `make run` starts beside the gateway.
@@ -81,6 +83,7 @@ let package = Package(
         .target(
             name: "GatewayService",
             dependencies: [
+                "GtcpWire",
                 "GatewayCore",
                 "GatewayAdmin",
                 "GatewayUpstream",
@@ -159,13 +162,27 @@ let package = Package(
             name: "GatewayAdminTests",
             dependencies: [
                 "GatewayAdmin",
+                "GatewayCore",
                 "GtcpClient",
+                "GtcpWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
             name: "GatewayServiceTests",
-            dependencies: ["GatewayService"]
+            dependencies: [
+                "GatewayService",
+                "GtcpWire",
+                "GatewayUpstream",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(

@@ -3,9 +3,9 @@ import Synchronization
 
 /// A child process of the real `gtcp-gateway` binary, with its output read line by line.
 final class GatewayProcess: Sendable {
-    /// The binary under test: `GTCP_GATEWAY_BIN`, else the one beside this test bundle.
+    /// The binary under test: `GATEWAY_BINARY_UNDER_TEST`, else the one beside this test bundle.
     static let binary: URL = {
-        if let path = ProcessInfo.processInfo.environment["GTCP_GATEWAY_BIN"] {
+        if let path = ProcessInfo.processInfo.environment["GATEWAY_BINARY_UNDER_TEST"] {
             return URL(fileURLWithPath: path)
         }
         var directory = Bundle.main.bundleURL
@@ -16,7 +16,7 @@ final class GatewayProcess: Sendable {
             }
             directory.deleteLastPathComponent()
         }
-        fatalError("gtcp-gateway binary not found; build it first or set GTCP_GATEWAY_BIN")
+        fatalError("gtcp-gateway binary not found; build it first or set GATEWAY_BINARY_UNDER_TEST")
     }()
 
     private let process: Process

@@ -1,0 +1,94 @@
+import GatewayCore
+import Hummingbird
+
+/// Listing, inspecting, closing and doexit of connections.
+struct ConnectionRoutes<Context: RequestContext> {
+    let connections: any AdminConnections
+    let defaultDoexitGrace: Duration
+    let maxBodyBytes: Int
+
+    static var limitRange: ClosedRange<Int> { 1...1000 }
+    static var defaultLimit: Int { 100 }
+
+    func register(on router: Router<Context>) {
+        router.get("/connections", use: self.list)
+        router.methodNotAllowed("/connections", allowing: [.get])
+        router.post("/connections/doexit", use: self.doexitAll)
+        router.methodNotAllowed("/connections/doexit", allowing: [.post])
+        router.get("/connections/{id}", use: self.show)
+        router.delete("/connections/{id}", use: self.close)
+        router.methodNotAllowed("/connections/{id}", allowing: [.get, .delete])
+        router.post("/connections/{id}/doexit", use: self.doexit)
+        router.methodNotAllowed("/connections/{id}/doexit", allowing: [.post])
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let query = try request.query(allowing: ConnectionFilter.queryNames.union(["limit", "cursor"]))
+        let page = await self.connections.page(
+            after: try Self.cursor(query["cursor"]),
+            limit: try Self.limit(query["limit"]),
+            filter: try ConnectionFilter(query: query)
+        )
+        return try JSONResponse.make(ConnectionListJSON(page))
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
+        guard let snapshot = await self.connections.snapshot(of: id) else {
+            throw Problem.notFound(id)
+        }
+        return try JSONResponse.make(ConnectionJSON(snapshot))
+    }
+
+    @Sendable func close(_ request: Request, context: Context) async throws -> Response {
+        let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
+        // A connection already closing is closed now all the same; closing sends nothing, so
+        // nothing can be too large.
+        switch await self.connections.close(id) {
+        case .sent, .closing, .tooLarge:
+            return Response(status: .noContent)
+        case .notFound:
+            throw Problem.notFound(id)
+        }
+    }
+
+    @Sendable func doexit(_ request: Request, context: Context) async throws -> Response {
+        let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
+        let body = try await request.jsonBody(DoexitRequest.self, limit: self.maxBodyBytes) ?? DoexitRequest()
+        let outcome = await self.connections.doexit(id, data: body.data, grace: self.grace(body))
+        if let problem = Problem(outcome, id: id) { throw problem }
+        return try JSONResponse.make(AcceptedJSON(id: id, status: "doexit sent"), status: .accepted)
+    }
+
+    @Sendable func doexitAll(_ request: Request, context: Context) async throws -> Response {
+        let filter = try ConnectionFilter(query: try request.query(allowing: ConnectionFilter.queryNames))
+        let body = try await request.jsonBody(DoexitRequest.self, limit: self.maxBodyBytes) ?? DoexitRequest()
+        let told = await self.connections.doexitAll(data: body.data, grace: self.grace(body), filter: filter)
+        return try JSONResponse.make(DoexitCountJSON(told: told), status: .accepted)
+    }
+
+    private func grace(_ body: DoexitRequest) -> Duration {
+        body.graceSeconds.map { .seconds($0) } ?? self.defaultDoexitGrace
+    }
+
+    private static func limit(_ text: String?) throws -> Int {
+        guard let text else { return Self.defaultLimit }
+        guard let limit = Request.decimalUInt64(text).flatMap({ Int(exactly: $0) }), Self.limitRange.contains(limit) else {
+            throw Problem.badRequest(
+                "query parameter \"limit\" must be an integer in \(Self.limitRange.lowerBound)...\(Self.limitRange.upperBound), got \"\(text)\""
+            )
+        }
+        return limit
+    }
+
+    private static func cursor(_ text: String?) throws -> ConnectionID? {
+        guard let text else { return nil }
+        guard let cursor = Request.decimalUInt64(text) else {
+            throw Problem.badRequest("query parameter \"cursor\" is not a cursor this API handed out: \"\(text)\"")
+        }
+        return cursor
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Hummingbird
+
+/// Successful JSON answers, written with an explicit status.
+enum JSONResponse {
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        // Sorted so that answers are byte-for-byte reproducible.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: try encode(value))
+        )
+    }
+}

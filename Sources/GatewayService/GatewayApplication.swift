@@ -1,0 +1,134 @@
+import GatewayAdmin
+import GatewayCore
+import GatewayUpstream
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// The composition root: builds every part of the gateway from its settings and runs them in
+/// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order.
+///
+/// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
+/// while the admin API still answers `/readyz` with 503 and the upstream still delivers; the
+/// upstream stops last, once nothing can ask it for more.
+public struct GatewayApplication {
+    private let loader: SettingsLoader
+    private let settings: GatewaySettings
+    private let logLevel: SharedLogLevel
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - loader: reads the settings again on SIGHUP.
+    ///   - settings: what `loader` gave at start-up.
+    ///   - logLevel: the level every logger reads; reload changes it.
+    public init(loader: SettingsLoader, settings: GatewaySettings, logLevel: SharedLogLevel) {
+        self.loader = loader
+        self.settings = settings
+        self.logLevel = logLevel
+        self.logger = Logger(label: "gtcp-gateway")
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let prometheus = PrometheusCollectorRegistry()
+        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: prometheus))
+        let registry = ConnectionRegistry(group: group)
+        let notifier = SystemdNotifier()
+        let logger = self.logger
+        let readiness = GatewayReadiness(
+            listeners: settings.adminListen == nil ? 1 : 2,
+            onReady: {
+                logger.info("ready")
+                try? notifier.ready(status: "serving 0 connections")
+            },
+            onDraining: { try? notifier.stopping() }
+        )
+        let policy = LivePolicy(settings.connectionPolicy)
+        let upstream = try settings.upstream.map { try CurlUpstream(configuration: $0, logger: logger) }
+        let adminToken = AdminToken(settings.adminToken)
+
+        var services: [any Service] = [
+            SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
+        ]
+        if let upstream {
+            services.append(UpstreamService(upstream: upstream))
+        }
+        if let admin = settings.adminListen {
+            let configuration = AdminConfiguration(
+                host: admin.host,
+                port: admin.port,
+                token: adminToken,
+                defaultDoexitGrace: settings.doexitGrace
+            )
+            services.append(
+                AdminAPI.application(
+                    configuration: configuration,
+                    registry: registry,
+                    readiness: readiness,
+                    metrics: prometheus,
+                    logger: logger,
+                    onServerRunning: { port in
+                        logger.info("admin API on \(HostPort(host: admin.host, port: port))")
+                        readiness.listenerBound()
+                    }
+                )
+            )
+        }
+        services.append(
+            GatewayServer(
+                configuration: settings.gatewayConfiguration,
+                policy: policy,
+                upstream: upstream,
+                registry: registry,
+                readiness: readiness,
+                metrics: metrics,
+                group: group,
+                logger: logger
+            )
+        )
+        services.append(
+            ReloadService(
+                loader: loader,
+                started: settings,
+                apply: LiveSettings(policy: policy, upstream: upstream, adminToken: adminToken, logLevel: logLevel),
+                notifier: notifier,
+                logger: logger
+            )
+        )
+
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await serviceGroup.run()
+        logger.info("stopped")
+    }
+}
+
+extension GatewaySettings {
+    var gatewayConfiguration: GatewayConfiguration {
+        GatewayConfiguration(
+            host: listen.host,
+            port: listen.port,
+            framing: framing,
+            maxConnections: maxConnections,
+            maxInFlightPerConnection: maxInFlightPerConnection,
+            maxInFlight: maxInFlight,
+            shutdownGrace: shutdownGrace
+        )
+    }
+
+    var connectionPolicy: ConnectionPolicy {
+        ConnectionPolicy(
+            greeting: greeting,
+            idleTimeout: idleTimeout,
+            maxConnectionAge: maxConnectionAge,
+            doexitGrace: doexitGrace
+        )
+    }
+}

@@ -1,0 +1,42 @@
+import GatewayUpstream
+import GtcpWire
+import Logging
+
+public enum LogFormat: String, Sendable, CaseIterable {
+    case plain
+    case json
+}
+
+/// Everything the gateway is configured with, merged from flags, environment, file and defaults
+/// by ``SettingsLoader``; the key table in ``SettingKeys`` says which key sets which field.
+public struct GatewaySettings: Sendable, Equatable {
+    public var listen: HostPort
+    public var framing: GtcpFraming
+    public var greeting: String
+    /// nil: connections never time out for being idle.
+    public var idleTimeout: Duration?
+    /// nil: connections may live forever.
+    public var maxConnectionAge: Duration?
+    /// After `doexit`, how long the client has to close before the gateway closes.
+    public var doexitGrace: Duration
+    public var maxConnections: Int
+    public var maxInFlightPerConnection: Int
+    public var maxInFlight: Int
+    /// nil: no upstream; only the gateway's own acts are answered.
+    public var upstream: UpstreamConfiguration?
+    /// nil: no admin API.
+    public var adminListen: HostPort?
+    public var adminToken: String?
+    public var shutdownGrace: Duration
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+
+    /// The settings when no flag, variable or file sets anything.
+    public static var defaults: GatewaySettings {
+        do {
+            return try SettingsLoader(commandLine: CommandLineSettings(), environment: [:]).load()
+        } catch {
+            preconditionFailure("the defaults in the setting key table do not validate: \(error)")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// Renders one log record as one line of bytes, without Foundation formatters: the clock is
+/// broken down with localtime_r/gmtime_r and the digits are written directly.
+enum LogLine {
+    static func plain(
+        time: timespec, level: Logger.Level, message: String, metadata: Logger.Metadata, journal: Bool
+    ) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(128 + message.utf8.count)
+        let priority = "<\(syslogPriority(level))>".utf8
+        if journal {
+            line += priority
+        } else {
+            appendLocalTimestamp(time, to: &line)
+            line.append(UInt8(ascii: " "))
+        }
+        for byte in message.utf8 {
+            line.append(byte)
+            // journald splits a record at newlines; each part keeps the record's priority.
+            if journal && byte == UInt8(ascii: "\n") { line += priority }
+        }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            line.append(UInt8(ascii: " "))
+            line += key.utf8
+            line.append(UInt8(ascii: "="))
+            appendPlainValue("\(value)", to: &line)
+        }
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    static func json(time: timespec, level: Logger.Level, message: String, metadata: Logger.Metadata) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(160 + message.utf8.count)
+        line += #"{"time":""#.utf8
+        appendUTCTimestamp(time, to: &line)
+        line += #"","level":""#.utf8
+        line += level.rawValue.utf8
+        line += #"","message":"#.utf8
+        appendJSONString(message, to: &line)
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            line.append(UInt8(ascii: ","))
+            // Metadata never overwrites the record's own fields.
+            appendJSONString(["time", "level", "message"].contains(key) ? "metadata.\(key)" : key, to: &line)
+            line.append(UInt8(ascii: ":"))
+            appendJSON(value, to: &line)
+        }
+        line += "}\n".utf8
+        return line
+    }
+
+    /// sd-daemon.h: SD_CRIT 2 ... SD_DEBUG 7.
+    static func syslogPriority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
+    }
+
+    // MARK: Time
+
+    /// `2019-05-03 14:59:13.732` in local time.
+    private static func appendLocalTimestamp(_ time: timespec, to line: inout [UInt8]) {
+        var seconds = time.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        appendDateTime(parts, separator: " ", to: &line)
+        appendMilliseconds(time, to: &line)
+    }
+
+    /// `2019-05-03T12:59:13.732Z` (RFC 3339, UTC).
+    private static func appendUTCTimestamp(_ time: timespec, to line: inout [UInt8]) {
+        var seconds = time.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        appendDateTime(parts, separator: "T", to: &line)
+        appendMilliseconds(time, to: &line)
+        line.append(UInt8(ascii: "Z"))
+    }
+
+    private static func appendDateTime(_ parts: tm, separator: Character, to line: inout [UInt8]) {
+        appendDigits(Int(parts.tm_year) + 1900, width: 4, to: &line)
+        line.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mon) + 1, width: 2, to: &line)
+        line.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.tm_mday), width: 2, to: &line)
+        line.append(separator.asciiValue!)
+        appendDigits(Int(parts.tm_hour), width: 2, to: &line)
+        line.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_min), width: 2, to: &line)
+        line.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.tm_sec), width: 2, to: &line)
+    }
+
+    private static func appendMilliseconds(_ time: timespec, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "."))
+        appendDigits(Int(time.tv_nsec) / 1_000_000, width: 3, to: &line)
+    }
+
+    private static func appendDigits(_ value: Int, width: Int, to line: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            line.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
+    }
+
+    // MARK: Values
+
+    /// Bare when unambiguous, quoted (JSON escapes) when empty or holding spaces, quotes, `=`
+    /// or control characters, so every line splits back into its fields.
+    private static func appendPlainValue(_ value: String, to line: inout [UInt8]) {
+        let needsQuotes =
+            value.isEmpty
+            || value.utf8.contains { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "=") }
+        if needsQuotes {
+            appendJSONString(value, to: &line)
+        } else {
+            line += value.utf8
+        }
+    }
+
+    private static func appendJSON(_ value: Logger.MetadataValue, to line: inout [UInt8]) {
+        switch value {
+        case .string(let text):
+            appendJSONString(text, to: &line)
+        case .stringConvertible(let convertible):
+            appendJSONString(convertible.description, to: &line)
+        case .array(let values):
+            line.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                appendJSON(element, to: &line)
+            }
+            line.append(UInt8(ascii: "]"))
+        case .dictionary(let entries):
+            line.append(UInt8(ascii: "{"))
+            for (index, (key, element)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { line.append(UInt8(ascii: ",")) }
+                appendJSONString(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                appendJSON(element, to: &line)
+            }
+            line.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func appendJSONString(_ text: String, to line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): line += #"\""#.utf8
+            case UInt8(ascii: "\\"): line += #"\\"#.utf8
+            case UInt8(ascii: "\n"): line += #"\n"#.utf8
+            case UInt8(ascii: "\r"): line += #"\r"#.utf8
+            case UInt8(ascii: "\t"): line += #"\t"#.utf8
+            case 0..<0x20, 0x7F:
+                line += #"\u00"#.utf8
+                line.append(hexDigits[Int(byte >> 4)])
+                line.append(hexDigits[Int(byte & 0xF)])
+            default: line.append(byte)
+            }
+        }
+        line.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,99 @@
+import GatewayUpstream
+import GtcpWire
+import Logging
+
+/// The one table of settings: flags, environment variables, the file and `--help` all come from
+/// here. Live keys take effect on reload (SIGHUP); the others need a restart.
+public enum SettingKeys {
+    public static let listen = SettingKey(
+        "listen", "host:port", "Address for gtcp clients",
+        default: HostPort(host: "127.0.0.1", port: 8999), live: false, .hostPort, current: { $0.listen })
+
+    public static let headerSize = SettingKey(
+        "header-size", "bytes", "Bytes in each packet's big-endian length header",
+        default: 2, live: false, .integer(1...4), current: { $0.framing.headerSize })
+
+    public static let maxDataSize = SettingKey<Int?>(
+        "max-data-size", "bytes", "Largest packet data in bytes; none: the most the header size allows",
+        default: nil, live: false, .optionalInteger(0...GtcpFraming.defaultMaxDataSize(headerSize: 4)),
+        current: { $0.framing.maxDataSize })
+
+    public static let greeting = SettingKey(
+        "greeting", "text", "Data of the greeting sent to each client on connect",
+        default: "Nice to meet you!", live: true, .text, current: { $0.greeting })
+
+    public static let idleTimeout = SettingKey(
+        "idle-timeout", "duration", "Close a connection that sends nothing for this long",
+        default: .seconds(60), live: true, .durationOrOff, current: { $0.idleTimeout })
+
+    public static let maxConnectionAge = SettingKey<Duration?>(
+        "max-connection-age", "duration", "Longest a connection may stay open",
+        default: nil, live: true, .durationOrOff, current: { $0.maxConnectionAge })
+
+    public static let doexitGrace = SettingKey(
+        "doexit-grace", "duration", "After a doexit, close the connection if the client has not within this",
+        default: .seconds(5), live: true, .duration, current: { $0.doexitGrace })
+
+    public static let maxConnections = SettingKey(
+        "max-connections", "count", "Open connections at most; more are refused",
+        default: 100_000, live: false, .integer(1...10_000_000), current: { $0.maxConnections })
+
+    public static let maxInFlightPerConnection = SettingKey(
+        "max-in-flight-per-connection", "count", "Upstream requests at once for one connection",
+        default: 16, live: false, .integer(1...1024), current: { $0.maxInFlightPerConnection })
+
+    public static let maxInFlight = SettingKey(
+        "max-in-flight", "count", "Upstream requests at once for the whole gateway",
+        default: 4096, live: false, .integer(1...1_000_000), current: { $0.maxInFlight })
+
+    public static let upstream = SettingKey<String?>(
+        "upstream", "url", "HTTP backend each packet is POSTed to, {act} replaced by the packet's Act",
+        default: nil, live: true, .upstreamURL, current: { $0.upstream?.urlTemplate })
+
+    public static let upstreamHeader = SettingKey<[UpstreamHeader]>(
+        "upstream-header", "header", "Extra header on each upstream request",
+        default: [], live: true, .headers, current: { $0.upstream?.headers })
+
+    public static let upstreamTimeout = SettingKey(
+        "upstream-timeout", "duration", "Give up on an upstream request after this long",
+        default: .seconds(10), live: true, .positiveDuration, current: { $0.upstream?.timeout })
+
+    public static let upstreamConnectTimeout = SettingKey(
+        "upstream-connect-timeout", "duration", "Give up connecting to the upstream after this long",
+        default: .seconds(2), live: true, .positiveDuration, current: { $0.upstream?.connectTimeout })
+
+    public static let adminListen = SettingKey<HostPort?>(
+        "admin-listen", "host:port", "Address of the admin HTTP API, or off",
+        default: HostPort(host: "127.0.0.1", port: 8989), live: false, .hostPortOrOff,
+        current: { $0.adminListen })
+
+    /// The token may instead come from `GTCP_GATEWAY_ADMIN_TOKEN` itself (``SettingsLoader``).
+    public static let adminTokenFile = SettingKey<String?>(
+        "admin-token-file", "path", "File holding the bearer token the admin API requires",
+        default: nil, live: true, .secretFile, current: { $0.adminToken })
+
+    public static let shutdownGrace = SettingKey(
+        "shutdown-grace", "duration", "On stop, how long connections get to finish before they are closed",
+        default: .seconds(10), live: false, .duration, current: { $0.shutdownGrace })
+
+    public static let logLevel = SettingKey<Logger.Level>(
+        "log-level", "level", "Least severe level logged",
+        default: .info, live: true, .oneOf, current: { $0.logLevel })
+
+    public static let logFormat = SettingKey<LogFormat>(
+        "log-format", "format", "Log lines as plain text or one JSON object each",
+        default: .plain, live: false, .oneOf, current: { $0.logFormat })
+
+    /// In the order `check-config` prints them.
+    static let all: [any AnySettingKey] = [
+        listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
+        maxConnections, maxInFlightPerConnection, maxInFlight,
+        upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout,
+        adminListen, adminTokenFile, shutdownGrace, logLevel, logFormat,
+    ]
+
+    static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    /// Every key's name, for tools and tests that check a list of keys is complete.
+    public static var names: [String] { all.map(\.name) }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GatewayUpstream
+import Logging
+
+extension ValueSyntax {
+    /// A key that takes one text; `convert` returns nil for anything not allowed.
+    static func single(
+        _ allowed: String, format: @escaping @Sendable (Value) -> SettingText,
+        convert: @escaping @Sendable (String) -> Value?
+    ) -> ValueSyntax {
+        ValueSyntax(allowed: allowed, isList: false, parse: { key, texts throws(SettingProblem) in
+            let text = texts.last ?? ""
+            guard let value = convert(text) else { throw .notAllowed(key, allowed, got: text) }
+            return value
+        }, format: format)
+    }
+}
+
+extension ValueSyntax where Value == Int {
+    static func integer(_ range: ClosedRange<Int>) -> ValueSyntax {
+        .single("\(range.lowerBound)..\(range.upperBound)", format: { .single(String($0)) }) { text in
+            Int(text).flatMap { range.contains($0) ? $0 : nil }
+        }
+    }
+}
+
+extension ValueSyntax where Value == Int? {
+    /// Unset unless given; the key's meaning then comes from another key.
+    static func optionalInteger(_ range: ClosedRange<Int>) -> ValueSyntax {
+        .single("\(range.lowerBound)..\(range.upperBound)", format: { $0.map { .single(String($0)) } ?? .unset }) {
+            text -> Int?? in
+            guard let value = Int(text), range.contains(value) else { return nil }
+            return .some(value)
+        }
+    }
+}
+
+extension ValueSyntax where Value == String {
+    static let text = ValueSyntax.single("any text", format: { .single($0) }) { $0 }
+}
+
+extension ValueSyntax where Value == Duration {
+    static let duration = ValueSyntax.single(
+        "a duration like 500ms, 10s, 2m or 0", format: { .single(DurationText.format($0)) }, convert: DurationText.parse
+    )
+
+    static let positiveDuration = ValueSyntax.single(
+        "a duration above 0 like 500ms, 10s or 2m", format: { .single(DurationText.format($0)) }
+    ) { text in
+        DurationText.parse(text).flatMap { $0 > .zero ? $0 : nil }
+    }
+}
+
+extension ValueSyntax where Value == Duration? {
+    /// 0 turns the timer off.
+    static let durationOrOff = ValueSyntax.single(
+        "a duration like 500ms, 10s, 2m or 0 (off)", format: { .single($0.map(DurationText.format) ?? "0") }
+    ) { text in
+        DurationText.parse(text).map { $0 == .zero ? nil : $0 }
+    }
+}
+
+extension ValueSyntax where Value == HostPort {
+    static let hostPort = ValueSyntax.single(
+        "host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535", format: { .single($0.description) }
+    ) { HostPort(parsing: $0) }
+}
+
+extension ValueSyntax where Value == HostPort? {
+    static let hostPortOrOff = ValueSyntax.single(
+        "host:port like 127.0.0.1:8989 or [::1]:8989 with a port 0..65535, or off",
+        format: { .single($0?.description ?? "off") }
+    ) { text -> HostPort?? in
+        text == "off" ? .some(nil) : HostPort(parsing: text).map { .some($0) }
+    }
+}
+
+extension ValueSyntax where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
+    static var oneOf: ValueSyntax {
+        let names = Value.allCases.map(\.rawValue)
+        let allowed = "one of " + names.joined(separator: ", ")
+        return .single(allowed, format: { .single($0.rawValue) }) { Value(rawValue: $0.lowercased()) }
+    }
+}
+
+extension ValueSyntax where Value == String? {
+    /// An upstream URL template; empty means no upstream.
+    static let upstreamURL = ValueSyntax.single(
+        "an http:// or https:// URL containing {act}", format: { $0.map { .single($0) } ?? .unset }
+    ) { text -> String?? in
+        if text.isEmpty { return .some(nil) }
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), text.contains("{act}"),
+            let url = URL(string: text.replacingOccurrences(of: "{act}", with: "act")),
+            let host = url.host, !host.isEmpty
+        else { return nil }
+        return .some(text)
+    }
+
+    /// A file holding a secret: the value is the file's content, trimmed; empty path means none.
+    static let secretFile = ValueSyntax(
+        allowed: "a readable file holding the token", isList: false,
+        parse: { key, texts throws(SettingProblem) in
+            let path = texts.last ?? ""
+            if path.isEmpty { return nil }
+            let content: String
+            do throws(FileContents.ReadError) {
+                content = try FileContents.text(atPath: path)
+            } catch {
+                throw SettingProblem("\(key) \(path) cannot be read: \(error.reason)")
+            }
+            let secret = content.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !secret.isEmpty else { throw SettingProblem("\(key) \(path) is empty") }
+            return secret
+        },
+        // Only whether a token is set is ever shown.
+        format: { $0 == nil ? .unset : .single("<redacted>") }
+    )
+}
+
+extension ValueSyntax where Value == [UpstreamHeader] {
+    /// Extra request headers, each `Name: value`.
+    static let headers = ValueSyntax(
+        allowed: "\"Name: value\"", isList: true,
+        parse: { key, texts throws(SettingProblem) in
+            var headers: [UpstreamHeader] = []
+            for text in texts {
+                guard let header = parseHeader(text) else {
+                    throw .notAllowed(key, "\"Name: value\"", got: text)
+                }
+                headers.append(header)
+            }
+            return headers
+        },
+        format: { .list($0.map { "\($0.name): \($0.value)" }) }
+    )
+
+    private static func parseHeader(_ text: String) -> UpstreamHeader? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = text[..<colon]
+        let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~")
+        guard !name.isEmpty,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || tokenCharacters.contains($0)) }),
+            !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+        else { return nil }
+        return UpstreamHeader(name: String(name), value: value)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import GatewayService
+
+/// One flag per setting key; names and help come from the key table in GatewayService.
+struct SettingsOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp("YAML or JSON settings file", valueName: "file"))
+    var configFile: String?
+
+    @Option(name: .customLong(K.listen.name), help: help(K.listen)) var listen: String?
+    @Option(name: .customLong(K.headerSize.name), help: help(K.headerSize)) var headerSize: String?
+    @Option(name: .customLong(K.maxDataSize.name), help: help(K.maxDataSize)) var maxDataSize: String?
+    @Option(name: .customLong(K.greeting.name), help: help(K.greeting)) var greeting: String?
+    @Option(name: .customLong(K.idleTimeout.name), help: help(K.idleTimeout)) var idleTimeout: String?
+    @Option(name: .customLong(K.maxConnectionAge.name), help: help(K.maxConnectionAge)) var maxConnectionAge: String?
+    @Option(name: .customLong(K.doexitGrace.name), help: help(K.doexitGrace)) var doexitGrace: String?
+    @Option(name: .customLong(K.maxConnections.name), help: help(K.maxConnections)) var maxConnections: String?
+    @Option(name: .customLong(K.maxInFlightPerConnection.name), help: help(K.maxInFlightPerConnection))
+    var maxInFlightPerConnection: String?
+    @Option(name: .customLong(K.maxInFlight.name), help: help(K.maxInFlight)) var maxInFlight: String?
+    @Option(name: .customLong(K.upstream.name), help: help(K.upstream)) var upstream: String?
+    @Option(name: .customLong(K.upstreamHeader.name), help: help(K.upstreamHeader)) var upstreamHeader: [String] = []
+    @Option(name: .customLong(K.upstreamTimeout.name), help: help(K.upstreamTimeout)) var upstreamTimeout: String?
+    @Option(name: .customLong(K.upstreamConnectTimeout.name), help: help(K.upstreamConnectTimeout))
+    var upstreamConnectTimeout: String?
+    @Option(name: .customLong(K.adminListen.name), help: help(K.adminListen)) var adminListen: String?
+    @Option(name: .customLong(K.adminTokenFile.name), help: help(K.adminTokenFile)) var adminTokenFile: String?
+    @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
+    @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
+    @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
+
+    /// The flags given, as the settings loader's highest-ranking source.
+    var commandLine: CommandLineSettings {
+        let given: [(String, String?)] = [
+            (K.listen.name, listen), (K.headerSize.name, headerSize), (K.maxDataSize.name, maxDataSize),
+            (K.greeting.name, greeting), (K.idleTimeout.name, idleTimeout),
+            (K.maxConnectionAge.name, maxConnectionAge), (K.doexitGrace.name, doexitGrace),
+            (K.maxConnections.name, maxConnections), (K.maxInFlightPerConnection.name, maxInFlightPerConnection),
+            (K.maxInFlight.name, maxInFlight), (K.upstream.name, upstream),
+            (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
+            (K.adminListen.name, adminListen), (K.adminTokenFile.name, adminTokenFile),
+            (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
+        ]
+        var values: [String: [String]] = [:]
+        for case let (name, text?) in given { values[name] = [text] }
+        if !upstreamHeader.isEmpty { values[K.upstreamHeader.name] = upstreamHeader }
+        return CommandLineSettings(configFile: configFile, values: values)
+    }
+}
+
+private typealias K = SettingKeys
+
+private func help<Value>(_ key: SettingKey<Value>) -> ArgumentHelp {
+    ArgumentHelp(key.help, valueName: key.valueName)
+}

@@ -1,0 +1,57 @@
+import Foundation
+@testable import GatewayAdmin
+import Hummingbird
+import HummingbirdTesting
+import Prometheus
+import Testing
+
+/// Runs `test` against the admin router over fakes, without sockets.
+func withAdminRouter<Value>(
+    connections: FakeConnections = FakeConnections(),
+    ready: Bool = true,
+    token: AdminToken = AdminToken(nil),
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    maxBodyBytes: Int = 1 << 20,
+    _ test: @Sendable (any TestClientProtocol) async throws -> Value
+) async throws -> Value {
+    let configuration = AdminConfiguration(
+        token: token,
+        defaultDoexitGrace: .seconds(5),
+        maxBodyBytes: maxBodyBytes
+    )
+    let router = AdminAPI.router(
+        configuration: configuration,
+        connections: connections,
+        readiness: FakeReadiness(isReady: ready),
+        metrics: metrics
+    )
+    return try await Application(router: router).test(.router, test)
+}
+
+/// The RFC 9457 document every error carries.
+struct ProblemDocument: Decodable, Equatable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+}
+
+extension TestResponse {
+    /// Decodes a problem and checks the media type and that the status inside matches.
+    func problem(sourceLocation: SourceLocation = #_sourceLocation) throws -> ProblemDocument {
+        #expect(self.headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
+        let problem = try JSONDecoder().decode(ProblemDocument.self, from: Data(self.body.readableBytesView))
+        #expect(problem.status == Int(self.status.code), sourceLocation: sourceLocation)
+        #expect(problem.type == "about:blank", sourceLocation: sourceLocation)
+        return problem
+    }
+
+    func json<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: Data(self.body.readableBytesView))
+    }
+
+    /// The body as a JSON object, to check exact keys and nulls.
+    func jsonObject() throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(self.body.readableBytesView)) as? [String: Any])
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GatewayAdmin
+import GatewayCore
+import GtcpClient
+import GtcpWire
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+import Testing
+
+/// A real gateway and its admin API in-process on 127.0.0.1 and ephemeral ports, wired as the
+/// composition root wires them, with an HTTP client on the admin listener.
+struct LiveGateway {
+    let gatewayPort: Int
+    let framing: GtcpFraming
+    let http: TestClient
+    /// Sent as the bearer token on every request made through `request`.
+    var token: String?
+
+    static func run<Result: Sendable>(
+        token: String? = nil,
+        _ body: @Sendable (LiveGateway) async throws -> Result
+    ) async throws -> Result {
+        var logger = Logger(label: "gtcp-gateway-admin-test")
+        logger.logLevel = .critical
+        let group = MultiThreadedEventLoopGroup.singleton
+        let prometheus = PrometheusCollectorRegistry()
+        let registry = ConnectionRegistry(group: group)
+        let readiness = GatewayReadiness(listeners: 2)
+        let configuration = GatewayConfiguration(port: 0, shutdownGrace: .milliseconds(100))
+        let server = GatewayServer(
+            configuration: configuration,
+            policy: LivePolicy(ConnectionPolicy()),
+            upstream: nil,
+            registry: registry,
+            readiness: readiness,
+            metrics: GatewayMetrics(factory: PrometheusMetricsFactory(registry: prometheus)),
+            group: group,
+            logger: logger
+        )
+        let (adminPorts, adminPortSink) = AsyncStream.makeStream(of: Int.self)
+        let admin = AdminAPI.application(
+            configuration: AdminConfiguration(port: 0, token: AdminToken(token)),
+            registry: registry,
+            readiness: readiness,
+            metrics: prometheus,
+            logger: logger,
+            onServerRunning: { port in
+                readiness.listenerBound()
+                adminPortSink.yield(port)
+            }
+        )
+        let serviceGroup = ServiceGroup(services: [admin, server], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await serviceGroup.run() }
+            do {
+                var ports = adminPorts.makeAsyncIterator()
+                let adminPort = try #require(await ports.next())
+                let gatewayPort = try #require(try await server.localAddress.port)
+                let http = TestClient(host: "127.0.0.1", port: adminPort)
+                http.connect()
+                let result: Result
+                do {
+                    result = try await body(
+                        LiveGateway(gatewayPort: gatewayPort, framing: configuration.framing, http: http, token: token)
+                    )
+                } catch {
+                    try? await http.shutdown()
+                    throw error
+                }
+                try await http.shutdown()
+                await serviceGroup.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                tasks.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    func request(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil) async throws -> TestClient.Response {
+        var headers: HTTPFields = [:]
+        if let token {
+            headers[.authorization] = "Bearer \(token)"
+        }
+        if body != nil {
+            headers[.contentType] = "application/json"
+        }
+        return try await self.http.execute(
+            TestClient.Request(uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        )
+    }
+
+    /// A client that said hello with `name`, and its id as the admin API lists it.
+    func connect(name: String) async throws -> Peer {
+        let connection = try await GtcpClientConnection.connect(host: "127.0.0.1", port: self.gatewayPort, framing: self.framing)
+        var peer = Peer(connection: connection, id: 0)
+        try await connection.send(Msg(act: "hello", data: name))
+        #expect(try await peer.next()?.act == "hello")
+        let page = try await self.request(.get, "/connections?clientName=\(name)").json(ConnectionPageBody.self)
+        peer.id = try #require(page.connections.first?.id)
+        return peer
+    }
+}
+
+/// One gtcp client of the live gateway; reads its messages in order.
+struct Peer {
+    let connection: GtcpClientConnection
+    var id: ConnectionID
+    private var messages: AsyncThrowingStream<Msg, any Error>.AsyncIterator
+
+    init(connection: GtcpClientConnection, id: ConnectionID) {
+        self.connection = connection
+        self.id = id
+        self.messages = connection.messages.makeAsyncIterator()
+    }
+
+    /// The next message, or nil once the gateway closed the connection.
+    mutating func next() async throws -> Msg? {
+        try await self.messages.next()
+    }
+}
+
+/// The documented response bodies, decoded the way a client of the API would.
+struct ConnectionBody: Decodable, Equatable {
+    let id: UInt64
+    let remoteAddress: String
+    let clientName: String?
+    let connectedAt: String
+    let lastActiveAt: String
+    let packetsIn: UInt64
+    let packetsOut: UInt64
+    let bytesIn: UInt64
+    let bytesOut: UInt64
+    let inFlight: Int
+    let closing: Bool
+}
+
+struct ConnectionPageBody: Decodable {
+    let total: Int
+    let connections: [ConnectionBody]
+    let next: String?
+}
+
+extension TestClient.Response {
+    func json<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        try JSONDecoder().decode(Value.self, from: Data((self.body ?? ByteBuffer()).readableBytesView))
+    }
+
+    var text: String { self.body.map { String(buffer: $0) } ?? "" }
+}

@@ -1,0 +1,23 @@
+import GatewayService
+import Testing
+
+@Suite struct SettingsDescriptionTests {
+    @Test func describedSettingsLoadBackAsTheSameSettings() throws {
+        let flags: [String: [String]] = [
+            "listen": ["[::1]:0"], "greeting": ["say \"hi\"\nnull: {x} # not a comment"], "idle-timeout": ["1.5s"],
+            "max-connection-age": ["2h"], "upstream": ["https://h:1/a/{act}?q=1"], "upstream-header": ["X-A: a: b"],
+            "admin-listen": ["off"], "header-size": ["3"], "max-data-size": ["1000"], "log-level": ["notice"],
+            "doexit-grace": ["0"], "upstream-timeout": ["0.0005"],
+        ]
+        let settings = try SettingsLoader(commandLine: CommandLineSettings(values: flags), environment: [:]).load()
+        let directory = try TemporaryDirectory()
+        let path = try directory.file("described.yaml", settings.yamlDescription)
+        let reloaded = try SettingsLoader(commandLine: CommandLineSettings(configFile: path), environment: [:]).load()
+        #expect(reloaded == settings, "\(settings.yamlDescription)")
+    }
+
+    @Test func everyKeyIsDescribedInTableOrder() {
+        let keys = GatewaySettings.defaults.yamlDescription.split(separator: "\n").map { $0.prefix { $0 != ":" } }
+        #expect(keys.map(String.init) == SettingKeys.names)
+    }
+}
