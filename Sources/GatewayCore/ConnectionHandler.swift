@@ -356,6 +356,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             environment.metrics.doexitSent.increment()
             replies.append(packet) { write($0, context: context) }
             flushIfNeeded(context: context)
+            guard state.lifecycle != .closed else { return .closing }
             graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace.timeAmount) {
                 self.close(reason: .doexitGraceExpired)
             }

@@ -112,6 +112,9 @@ public final class GatewayServer: Service {
 
     /// Failed accepts repeat while descriptors are short; one log line per this long is enough.
     static let acceptErrorReportInterval = TimeAmount.seconds(10)
+    /// How long accepting stops after it failed for want of descriptors: short enough that
+    /// clients get in soon after descriptors are free, long enough to cost nothing meanwhile.
+    static let acceptPause = TimeAmount.milliseconds(250)
 
     private func makeBootstrap() -> ServerBootstrap {
         let environment = self.environment
@@ -122,11 +125,13 @@ public final class GatewayServer: Service {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The future-based bind adds no accept backoff of its own: without one, a
-                    // listener out of file descriptors retries accept in a busy loop.
-                    try channel.pipeline.syncOperations.addHandlers(
-                        AcceptBackoffHandler(),
-                        AcceptErrorHandler(interval: Self.acceptErrorReportInterval, logger: environment.logger, metrics: environment.metrics)
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptErrorHandler(
+                            reportInterval: Self.acceptErrorReportInterval,
+                            pause: Self.acceptPause,
+                            logger: environment.logger,
+                            metrics: environment.metrics
+                        )
                     )
                 }
             }
