@@ -10,6 +10,8 @@ let package = Package(
         // them as executables that do nothing.
         .executable(name: "fuzz-frame-decoder", targets: ["fuzz-frame-decoder"]),
         .executable(name: "fuzz-msg-json", targets: ["fuzz-msg-json"]),
+        .executable(name: "fuzz-settings", targets: ["fuzz-settings"]),
+        .executable(name: "fuzz-admin-request", targets: ["fuzz-admin-request"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -49,6 +51,7 @@ let package = Package(
                 "CCurl",
                 "CurlShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -118,6 +121,8 @@ let package = Package(
             name: "fuzz-msg-json",
             dependencies: ["GtcpWire", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        .executableTarget(name: "fuzz-settings", dependencies: ["GatewayService"]),
+        .executableTarget(name: "fuzz-admin-request", dependencies: ["GatewayAdmin"]),
 
         .testTarget(
             name: "GtcpWireTests",
@@ -187,7 +192,7 @@ let package = Package(
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GtcpClient", "ExampleBackend"]
+            dependencies: ["GtcpClient", "GtcpWire", "ExampleBackend"]
         ),
     ]
 )
