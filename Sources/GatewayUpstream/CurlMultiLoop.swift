@@ -11,12 +11,17 @@ final class CurlMultiLoop {
     private static let maxIdleEasyHandles = 64
     /// Only a safety net: requests and shutdown wake the poll at once.
     private static let idlePollMilliseconds: Int32 = 1_000
+    /// Before the first retry; doubled for each one after it, up to `maxRetryBackoff`.
+    private static let firstRetryBackoff = Duration.milliseconds(100)
+    private static let maxRetryBackoff = Duration.seconds(2)
 
     private let multi: UnsafeMutableRawPointer
     private let queue: CurlRequestQueue
     private let logger: Logger
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    /// Retries waiting out their backoff, soonest first.
+    private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
         _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
@@ -28,8 +33,9 @@ final class CurlMultiLoop {
     func run() {
         while true {
             let (queued, draining) = queue.takeQueued()
-            queued.forEach(start)
-            if draining && transfers.isEmpty { break }
+            queued.forEach { start(CurlTransfer($0)) }
+            startDueRetries()
+            if draining && transfers.isEmpty && retries.isEmpty { break }
 
             var running: Int32 = 0
             let performed = curl_multi_perform(multi, &running)
@@ -37,9 +43,9 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
-            if draining && transfers.isEmpty { break }
+            if draining && transfers.isEmpty && retries.isEmpty { break }
 
-            _ = curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
+            _ = curl_multi_poll(multi, nil, 0, pollMilliseconds(), nil)
         }
         for easy in idleEasyHandles {
             curl_easy_cleanup(easy)
@@ -48,8 +54,7 @@ final class CurlMultiLoop {
         queue.loopStopped()
     }
 
-    private func start(_ queued: QueuedUpstreamRequest) {
-        let transfer = CurlTransfer(queued)
+    private func start(_ transfer: CurlTransfer) {
         guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
             complete(transfer, .failed(status: nil, error: "upstream request failed: out of memory"))
             return
@@ -95,10 +100,47 @@ final class CurlMultiLoop {
                 bodyExceededLimit: transfer.bodyExceededLimit,
                 reachedServer: pretransferMicroseconds > 0
             )
-            complete(
-                transfer, completion.outcome(for: transfer.request, configuration: transfer.configuration),
-                status: status)
+            var outcome = completion.outcome(for: transfer.request, configuration: transfer.configuration)
+            if transfer.mayRetry(after: completion) {
+                scheduleRetry(of: transfer, after: outcome)
+                continue
+            }
+            if transfer.attempt > 1, case .failed(let status, let error) = outcome {
+                outcome = .failed(status: status, error: "\(error) (\(transfer.attempt) attempts)")
+            }
+            complete(transfer, outcome, status: status)
         }
+    }
+
+    private func scheduleRetry(of transfer: CurlTransfer, after outcome: UpstreamOutcome) {
+        let exponent = min(transfer.attempt - 1, 8)
+        let backoff = min(Self.firstRetryBackoff * (1 << exponent), Self.maxRetryBackoff)
+        logger.debug(
+            "upstream attempt failed, retrying",
+            metadata: [
+                "request-id": "\(transfer.request.requestID)",
+                "act": "\(transfer.request.act)",
+                "attempt": "\(transfer.attempt)",
+                "result": "\(outcome.logDescription)",
+                "backoff-ms": "\(backoff.roundedUpMilliseconds)",
+            ])
+        let due = ContinuousClock.now + backoff
+        let index = retries.firstIndex { $0.due > due } ?? retries.endIndex
+        retries.insert((due, transfer.retried()), at: index)
+    }
+
+    private func startDueRetries() {
+        let now = ContinuousClock.now
+        let due = retries.prefix { $0.due <= now }
+        retries.removeFirst(due.count)
+        due.forEach { start($0.transfer) }
+    }
+
+    /// Until the next retry is due, or the idle safety net.
+    private func pollMilliseconds() -> Int32 {
+        guard let next = retries.first?.due else { return Self.idlePollMilliseconds }
+        let wait = max(next - ContinuousClock.now, .zero)
+        return Int32(min(wait.roundedUpMilliseconds, Int(Self.idlePollMilliseconds)))
     }
 
     /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.

@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 /// A request accepted by `forward`, waiting for the loop thread to start it.
 struct QueuedUpstreamRequest: Sendable {
     var request: UpstreamRequest
-    /// The configuration in force when the request was accepted.
-    var configuration: UpstreamConfiguration
+    /// Resolved from the configuration in force when the request was accepted.
+    var target: UpstreamTarget
     var completion: @Sendable (UpstreamOutcome) -> Void
     var enqueuedAt: ContinuousClock.Instant
 }
@@ -48,19 +48,33 @@ final class CurlRequestQueue: Sendable {
         state.withLockedValue { $0.configuration = configuration }
     }
 
-    /// False once shutdown has begun; the request was not taken.
-    func enqueue(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void) -> Bool {
+    enum Admission {
+        case accepted
+        case shuttingDown
+        /// No route takes the act and there is no default URL.
+        case unrouted
+    }
+
+    /// Takes the request unless shutdown has begun or it has nowhere to go.
+    func enqueue(
+        _ request: UpstreamRequest,
+        completion: @escaping @Sendable (UpstreamOutcome) -> Void
+    ) -> Admission {
         let enqueuedAt = ContinuousClock.now
         return state.withLockedValue { state in
-            guard case .running = state.phase else { return false }
+            guard case .running = state.phase else { return .shuttingDown }
+            guard let target = state.configuration.target(for: request) else { return .unrouted }
             state.queued.append(
                 QueuedUpstreamRequest(
-                    request: request, configuration: state.configuration, completion: completion,
-                    enqueuedAt: enqueuedAt))
+                    request: request, target: target, completion: completion, enqueuedAt: enqueuedAt))
             state.inFlight += 1
             wakeup.wake()
-            return true
+            return .accepted
         }
+    }
+
+    func hasTarget(for act: String) -> Bool {
+        state.withLockedValue { $0.configuration.hasTarget(for: act) }
     }
 
     /// For the loop thread: the requests to start, and whether to stop once nothing is in flight.

@@ -16,7 +16,10 @@ public final class CurlUpstream: Upstream {
     private let thread: Mutex<pthread_t?>
 
     public init(configuration: UpstreamConfiguration, logger: Logger) throws {
-        if let problem = UpstreamConfiguration.validateTemplate(configuration.urlTemplate) {
+        let problems =
+            [configuration.urlTemplate.flatMap { UpstreamConfiguration.validateTemplate($0) }]
+            + configuration.routes.routes.map { UpstreamConfiguration.validateTemplate($0.urlTemplate, requiringAct: false) }
+        if let problem = problems.lazy.compactMap({ $0 }).first {
             throw CurlUpstreamError(description: problem)
         }
         guard curlGlobalInit == CURLE_OK else {
@@ -48,10 +51,20 @@ public final class CurlUpstream: Upstream {
     }
 
     public func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void) {
-        if !queue.enqueue(request, completion: completion) {
-            // The loop may be gone, so this one completion runs on the caller's thread.
+        // Refused requests complete on the caller's thread: the loop may be gone.
+        switch queue.enqueue(request, completion: completion) {
+        case .accepted:
+            break
+        case .shuttingDown:
             completion(.failed(status: nil, error: "gateway is shutting down"))
+        case .unrouted:
+            // A reload removed the route since the caller asked `handles(act:)`.
+            completion(.failed(status: nil, error: "no upstream configured for act \(request.act)"))
         }
+    }
+
+    public func handles(act: String) -> Bool {
+        queue.hasTarget(for: act)
     }
 
     /// Requests accepted from now on use `configuration`; those already accepted keep theirs.

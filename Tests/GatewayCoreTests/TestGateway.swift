@@ -21,6 +21,7 @@ struct TestGateway {
         policy: ConnectionPolicy = ConnectionPolicy(),
         upstream: (any Upstream)? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        tls: LiveTLSContext? = nil,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "gtcp-gateway-test")
@@ -36,7 +37,8 @@ struct TestGateway {
             readiness: GatewayReadiness(listeners: 1),
             metrics: GatewayMetrics(factory: metrics),
             group: group,
-            logger: logger
+            logger: logger,
+            tls: tls
         )
         let serviceGroup = ServiceGroup(services: [server], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
