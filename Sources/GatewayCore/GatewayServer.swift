@@ -27,7 +27,8 @@ public final class GatewayServer: Service {
         readiness: GatewayReadiness,
         metrics: GatewayMetrics,
         group: any EventLoopGroup,
-        logger: Logger
+        logger: Logger,
+        events: LifecycleEvents? = nil
     ) {
         self.configuration = configuration
         self.group = group
@@ -44,7 +45,8 @@ public final class GatewayServer: Service {
             metrics: metrics,
             logger: logger,
             unroutedActs: LogOnce(),
-            bootID: String(UInt32.random(in: .min ... .max), radix: 16)
+            bootID: String(UInt32.random(in: .min ... .max), radix: 16),
+            events: events
         )
     }
 
@@ -85,7 +87,8 @@ public final class GatewayServer: Service {
         readiness.drainingStarted()
         try? await listener.close()
         let registry = environment.registry
-        let told = await registry.doexitAll(data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter())
+        let told = await registry.doexitAll(
+            data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter(), cause: .shutdown)
         logger.info("draining: told \(told) clients to exit, waiting up to \(configuration.shutdownGrace)")
         let grace = configuration.shutdownGrace
         let allClosed = await withTaskGroup(of: Bool.self) { group in

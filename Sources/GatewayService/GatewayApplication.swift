@@ -11,8 +11,9 @@ import ServiceLifecycle
 /// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order.
 ///
 /// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
-/// while the admin API still answers `/readyz` with 503 and the upstream still delivers; the
-/// upstream stops last, once nothing can ask it for more.
+/// while the admin API still answers `/readyz` with 503 and the upstream still delivers; then
+/// the lifecycle events the closed connections left are sent; libcurl's thread stops last, once
+/// nothing can ask it for more.
 public struct GatewayApplication {
     private let loader: SettingsLoader
     private let settings: GatewaySettings
@@ -46,14 +47,25 @@ public struct GatewayApplication {
             onDraining: { try? notifier.stopping() }
         )
         let policy = LivePolicy(settings.connectionPolicy)
-        let upstream = try settings.upstream.map { try CurlUpstream(configuration: $0, logger: logger) }
+        // One libcurl thread serves the upstream and the events receiver alike.
+        let curl = try settings.upstream != nil || settings.events != nil ? CurlClient(logger: logger) : nil
+        let upstream = try curl.flatMap { curl in
+            try settings.upstream.map { try CurlUpstream(configuration: $0, client: curl) }
+        }
+        let events = curl.flatMap { curl in
+            settings.events.map {
+                LifecycleEvents(
+                    configuration: $0, queueSize: settings.eventsQueueSize, poster: curl, metrics: metrics,
+                    eventLoop: group.next(), logger: logger)
+            }
+        }
         let adminToken = AdminToken(settings.adminToken)
 
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
         ]
-        if let upstream {
-            services.append(UpstreamService(upstream: upstream))
+        if let curl {
+            services.append(CurlService(client: curl))
         }
         if let admin = settings.adminListen {
             let configuration = AdminConfiguration(
@@ -76,6 +88,9 @@ public struct GatewayApplication {
                 )
             )
         }
+        if let events {
+            services.append(events)
+        }
         services.append(
             GatewayServer(
                 configuration: settings.gatewayConfiguration,
@@ -85,14 +100,16 @@ public struct GatewayApplication {
                 readiness: readiness,
                 metrics: metrics,
                 group: group,
-                logger: logger
+                logger: logger,
+                events: events
             )
         )
         services.append(
             ReloadService(
                 loader: loader,
                 started: settings,
-                apply: LiveSettings(policy: policy, upstream: upstream, adminToken: adminToken, logLevel: logLevel),
+                apply: LiveSettings(
+                    policy: policy, upstream: upstream, events: events, adminToken: adminToken, logLevel: logLevel),
                 notifier: notifier,
                 logger: logger
             )

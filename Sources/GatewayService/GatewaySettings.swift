@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -24,6 +25,9 @@ public struct GatewaySettings: Sendable, Equatable {
     public var maxInFlight: Int
     /// nil: no upstream; only the gateway's own acts are answered.
     public var upstream: UpstreamConfiguration?
+    /// nil: no lifecycle events.
+    public var events: EventsConfiguration?
+    public var eventsQueueSize: Int
     /// nil: no admin API.
     public var adminListen: HostPort?
     public var adminToken: String?

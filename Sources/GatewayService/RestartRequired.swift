@@ -8,5 +8,9 @@ public func restartRequired(from old: GatewaySettings, to new: GatewaySettings) 
     if (old.upstream == nil) != (new.upstream == nil) {
         keys.append(SettingKeys.upstream.name)
     }
+    // Likewise the events sender.
+    if (old.events == nil) != (new.events == nil) {
+        keys.append(SettingKeys.eventsURL.name)
+    }
     return keys
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GatewayUpstream
 import GtcpWire
 
@@ -119,6 +120,10 @@ private struct Resolver {
         let upstreamHeaders = value(K.upstreamHeader)
         let upstreamTimeout = value(K.upstreamTimeout)
         let upstreamConnectTimeout = value(K.upstreamConnectTimeout)
+        let eventsURL = value(K.eventsURL)
+        let eventsQueueSize = value(K.eventsQueueSize)
+        let eventsTimeout = value(K.eventsTimeout)
+        let eventsConnectHook = value(K.eventsConnectHook)
         let adminListen = value(K.adminListen)
         let adminToken = adminToken(environmentToken: environmentToken)
         let shutdownGrace = value(K.shutdownGrace)
@@ -133,9 +138,14 @@ private struct Resolver {
             )
         }
 
+        if eventsConnectHook == true, case .some(nil) = eventsURL {
+            problems.append("events-connect-hook needs events-url: without a receiver no client could be admitted")
+        }
+
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
             let maxConnections, let maxInFlightPerConnection, let maxInFlight, let upstreamURL,
-            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let adminListen,
+            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let eventsURL,
+            let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
         else { return nil }
 
@@ -148,6 +158,10 @@ private struct Resolver {
                     urlTemplate: $0, headers: upstreamHeaders, timeout: upstreamTimeout,
                     connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
             },
+            events: eventsURL.map {
+                EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
+            },
+            eventsQueueSize: eventsQueueSize,
             adminListen: adminListen, adminToken: adminToken, shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat
         )

@@ -16,6 +16,7 @@ final class CurlMultiLoop {
     private let queue: CurlRequestQueue
     private let logger: Logger
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var posts: [UnsafeMutableRawPointer: CurlPostTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
@@ -29,7 +30,7 @@ final class CurlMultiLoop {
         while true {
             let (queued, draining) = queue.takeQueued()
             queued.forEach(start)
-            if draining && transfers.isEmpty { break }
+            if draining && isIdle { break }
 
             var running: Int32 = 0
             let performed = curl_multi_perform(multi, &running)
@@ -37,7 +38,7 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
-            if draining && transfers.isEmpty { break }
+            if draining && isIdle { break }
 
             _ = curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
         }
@@ -48,28 +49,52 @@ final class CurlMultiLoop {
         queue.loopStopped()
     }
 
-    private func start(_ queued: QueuedUpstreamRequest) {
-        let transfer = CurlTransfer(queued)
+    private var isIdle: Bool {
+        transfers.isEmpty && posts.isEmpty
+    }
+
+    private func start(_ work: CurlWork) {
+        switch work {
+        case .forward(let queued):
+            let transfer = CurlTransfer(queued)
+            let added = add(configure: transfer.configure) { problem in
+                complete(transfer, .failed(status: nil, error: "upstream request failed: \(problem)"))
+            }
+            if let easy = added {
+                transfers[easy] = transfer
+            }
+        case .post(let queued):
+            let post = CurlPostTransfer(queued)
+            if let easy = add(configure: post.configure, failed: { complete(post, .failed($0)) }) {
+                posts[easy] = post
+            }
+        }
+    }
+
+    /// An easy handle set up by `configure` and running in the multi handle, or nil once
+    /// `failed` has been told why not.
+    private func add(
+        configure: (UnsafeMutableRawPointer) throws(CurlSetupError) -> Void,
+        failed: (String) -> Void
+    ) -> UnsafeMutableRawPointer? {
         guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
-            complete(transfer, .failed(status: nil, error: "upstream request failed: out of memory"))
-            return
+            failed("out of memory")
+            return nil
         }
         do {
-            try transfer.configure(easy)
+            try configure(easy)
         } catch {
             recycle(easy)
-            complete(
-                transfer,
-                .failed(status: nil, error: "upstream request failed: \(CurlCompletion.describe(error.code))"))
-            return
+            failed(CurlCompletion.describe(error.code))
+            return nil
         }
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
             recycle(easy)
-            complete(transfer, .failed(status: nil, error: "upstream request failed: \(Self.describe(added))"))
-            return
+            failed(Self.describe(added))
+            return nil
         }
-        transfers[easy] = transfer
+        return easy
     }
 
     private func completeFinishedTransfers() {
@@ -78,6 +103,14 @@ final class CurlMultiLoop {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             // Read before removing the handle, which invalidates the message.
             let code = message.pointee.data.result
+            if let post = posts.removeValue(forKey: easy) {
+                curl_multi_remove_handle(multi, easy)
+                var status = 0
+                _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+                recycle(easy)
+                complete(post, post.result(code: code, status: status), status: status)
+                continue
+            }
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
             curl_multi_remove_handle(multi, easy)
 
@@ -124,6 +157,18 @@ final class CurlMultiLoop {
                 "duration-ms": "\((ContinuousClock.now - transfer.startedAt).roundedUpMilliseconds)",
             ])
         transfer.completion(outcome)
+    }
+
+    private func complete(_ post: CurlPostTransfer, _ result: HTTPPostResult, status: Int = 0) {
+        queue.requestFinished()
+        logger.debug(
+            "post finished",
+            metadata: [
+                "url": "\(post.post.url)",
+                "status": "\(status)",
+                "duration-ms": "\((ContinuousClock.now - post.startedAt).roundedUpMilliseconds)",
+            ])
+        post.completion(result)
     }
 
     private static func describe(_ code: CURLMcode) -> String {

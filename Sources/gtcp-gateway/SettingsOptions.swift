@@ -22,6 +22,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.upstreamTimeout.name), help: help(K.upstreamTimeout)) var upstreamTimeout: String?
     @Option(name: .customLong(K.upstreamConnectTimeout.name), help: help(K.upstreamConnectTimeout))
     var upstreamConnectTimeout: String?
+    @Option(name: .customLong(K.eventsURL.name), help: help(K.eventsURL)) var eventsURL: String?
+    @Option(name: .customLong(K.eventsQueueSize.name), help: help(K.eventsQueueSize)) var eventsQueueSize: String?
+    @Option(name: .customLong(K.eventsTimeout.name), help: help(K.eventsTimeout)) var eventsTimeout: String?
+    @Option(name: .customLong(K.eventsConnectHook.name), help: help(K.eventsConnectHook)) var eventsConnectHook: String?
     @Option(name: .customLong(K.adminListen.name), help: help(K.adminListen)) var adminListen: String?
     @Option(name: .customLong(K.adminTokenFile.name), help: help(K.adminTokenFile)) var adminTokenFile: String?
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
@@ -37,6 +41,8 @@ struct SettingsOptions: ParsableArguments {
             (K.maxConnections.name, maxConnections), (K.maxInFlightPerConnection.name, maxInFlightPerConnection),
             (K.maxInFlight.name, maxInFlight), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
+            (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),
+            (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTokenFile.name, adminTokenFile),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
         ]
