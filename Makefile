@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-contract test-systemd clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd clean install
 
 all: build
 
@@ -36,20 +36,50 @@ run: build
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
 # Every test and check; CI runs exactly this.
-test: deps test-swift test-contract test-systemd
+test: deps test-swift test-interop test-contract test-systemd
 
 test-swift:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+# The GoFrame example scenario with an independent client implementation.
+test-interop: build
+	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
+
 # The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
 test-contract: build
 	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
 
-# The unit file against systemd's own checkers, and the binary under the unit's syscall filter.
+# The unit file against systemd's own checkers; the binary under the unit's system call policy,
+# reading deploy/config.yaml and then serving a client scenario (see deploy/README.md); install.
+SECCOMP_UPSTREAM_PORT ?= 18580
 test-systemd: build
 	scripts/check-systemd-units.sh
-	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway check-config --config deploy/config.yaml
+	scripts/check-seccomp.sh --self-test
+	scripts/check-seccomp.sh $(BIN_DEBUG)/gtcp-gateway check-config --config deploy/config.yaml >/dev/null
+	NOTIFY_SOCKET=@gtcp-gateway-seccomp-$$$$ WATCHDOG_USEC=1000000 GTCP_GATEWAY_ADMIN_TOKEN=seccomp-check \
+	scripts/check-seccomp.sh --while 'scripts/seccomp-serve-scenario.sh $(BIN_DEBUG)/gtcp-gateway $(SECCOMP_UPSTREAM_PORT)' \
+	    $(BIN_DEBUG)/gtcp-gateway serve --config deploy/config.yaml --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
+	    --upstream 'http://localhost:$(SECCOMP_UPSTREAM_PORT)/acts/{act}'
+	scripts/check-install.sh $(BIN_DEBUG)/gtcp-gateway
+
+# The release binary to $(DESTDIR)$(PREFIX)/bin; the unit to $(DESTDIR)/etc/systemd/system, its
+# ExecStart= naming that binary; deploy/config.yaml to $(DESTDIR)/etc/gtcp-gateway/config.yaml
+# unless a configuration is there already. Builds nothing, so run `make release` first as
+# yourself, then `sudo make install`. INSTALL_BINARY picks another binary (the install check).
+INSTALL_BINARY ?= .build/release/gtcp-gateway
+install:
+	@test -x $(INSTALL_BINARY) || { echo "install: no $(INSTALL_BINARY); run 'make release' first" >&2; exit 1; }
+	install -D -m 0755 $(INSTALL_BINARY) $(DESTDIR)$(PREFIX)/bin/gtcp-gateway
+	install -d -m 0755 $(DESTDIR)/etc/systemd/system
+	sed 's|^ExecStart=/usr/local/bin/gtcp-gateway |ExecStart=$(PREFIX)/bin/gtcp-gateway |' deploy/gtcp-gateway.service \
+	    >$(DESTDIR)/etc/systemd/system/gtcp-gateway.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/gtcp-gateway.service
+	@if [ -e $(DESTDIR)/etc/gtcp-gateway/config.yaml ]; then \
+	    echo "install: kept the existing $(DESTDIR)/etc/gtcp-gateway/config.yaml"; \
+	else \
+	    install -D -m 0644 deploy/config.yaml $(DESTDIR)/etc/gtcp-gateway/config.yaml; \
+	fi
 
 clean:
 	rm -rf .build $(VENV)

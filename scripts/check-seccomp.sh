@@ -7,8 +7,10 @@
 #       runs COMMAND to its end; fails if seccomp kills it, else exits with its status.
 #   scripts/check-seccomp.sh --while 'CHECK' COMMAND [ARG...]
 #       for servers: starts COMMAND under the policy, runs the shell command CHECK against it
-#       (outside the policy), then stops COMMAND with SIGTERM; fails if CHECK fails or seccomp
-#       killed COMMAND at any point.
+#       (outside the policy), then stops COMMAND with SIGTERM; fails if CHECK fails, seccomp
+#       killed COMMAND at any point, or COMMAND does not exit 0 on SIGTERM. CHECK finds
+#       COMMAND's process id in SERVER_PID and its output (stdout and stderr) in the file
+#       SERVER_LOG; that output is shown when the check fails.
 #   scripts/check-seccomp.sh --self-test
 #       shows the policy is armed: forbidden calls and a W+X mapping must be killed.
 set -euo pipefail
@@ -49,21 +51,31 @@ run_to_end() {
 run_while() {
     local check="$1"
     shift
+    local log
+    log=$(mktemp)
     # Started directly, not through a function, so that $! is the command itself.
-    "$python" "$root/scripts/seccomp_exec.py" "$unit" "$@" &
+    "$python" "$root/scripts/seccomp_exec.py" "$unit" "$@" >"$log" 2>&1 &
     local pid=$! check_status=0 status=0
-    bash -c "$check" || check_status=$?
+    SERVER_PID=$pid SERVER_LOG=$log bash -c "$check" || check_status=$?
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" || status=$?
+    local failure=""
     if [ "$status" -eq "$sigsys_status" ]; then
         explain_kill "$@"
+        failure="killed by SIGSYS"
+    elif [ "$check_status" -ne 0 ]; then
+        failure="the check '$check' exited with $check_status"
+    elif [ "$status" -ne 0 ]; then
+        failure="'$*' exited with $status on SIGTERM"
+    fi
+    if [ -n "$failure" ]; then
+        echo "check-seccomp: FAILED: $failure; the command's output:" >&2
+        sed 's/^/    /' "$log" >&2
+        rm -f "$log"
         exit 1
     fi
-    if [ "$check_status" -ne 0 ]; then
-        echo "check-seccomp: FAILED: the check '$check' exited with $check_status" >&2
-        exit 1
-    fi
-    echo "check-seccomp: passed: '$*' served the check under the policy, then exited with $status on SIGTERM" >&2
+    rm -f "$log"
+    echo "check-seccomp: passed: '$*' served the check under the policy, then exited 0 on SIGTERM" >&2
 }
 
 self_test() {
@@ -101,7 +113,7 @@ self_test() {
     exit "$failed"
 }
 
-[ $# -ge 1 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 ensure_seccomp_module
 case "$1" in
     --self-test) self_test ;;

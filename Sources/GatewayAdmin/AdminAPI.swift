@@ -7,18 +7,22 @@ import Prometheus
 public enum AdminAPI {
     /// The admin server, a `Service` for the gateway's `ServiceGroup`.
     ///
-    /// - Parameter onServerRunning: called with the bound port once the listener accepts
-    ///   connections (port 0 in `configuration` picks a free one).
+    /// - Parameters:
+    ///   - onServerRunning: called with the bound port once the listener accepts
+    ///     connections (port 0 in `configuration` picks a free one).
+    ///   - tls: serves HTTPS with the context it holds when each connection arrives; nil: HTTP.
     public static func application(
         configuration: AdminConfiguration,
         registry: ConnectionRegistry,
         readiness: GatewayReadiness,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
-        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+        tls: LiveTLSContext? = nil
     ) -> some ApplicationProtocol {
         Application(
             router: Self.router(configuration: configuration, connections: registry, readiness: readiness, metrics: metrics),
+            server: tls.map { .http1(tls: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)

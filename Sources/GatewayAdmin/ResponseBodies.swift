@@ -6,6 +6,7 @@ struct ConnectionJSON: Encodable {
     let id: ConnectionID
     let remoteAddress: String
     let clientName: String?
+    let clientCertificateSubject: String?
     let connectedAt: String
     let lastActiveAt: String
     let packetsIn: UInt64
@@ -22,6 +23,7 @@ struct ConnectionJSON: Encodable {
         self.id = snapshot.id
         self.remoteAddress = snapshot.remoteAddress
         self.clientName = snapshot.clientName
+        self.clientCertificateSubject = snapshot.clientCertificateSubject
         self.connectedAt = snapshot.connectedAt.formatted(Self.timestamp)
         self.lastActiveAt = snapshot.lastActiveAt.formatted(Self.timestamp)
         self.packetsIn = snapshot.packetsIn
@@ -32,12 +34,14 @@ struct ConnectionJSON: Encodable {
         self.closing = snapshot.isClosing
     }
 
-    // Written by hand so that a nameless client shows `"clientName": null` rather than no key.
+    // Written by hand so that a nameless client shows `"clientName": null` rather than no key
+    // (likewise a client without a certificate).
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.id, forKey: .id)
         try container.encode(self.remoteAddress, forKey: .remoteAddress)
         try container.encode(self.clientName, forKey: .clientName)
+        try container.encode(self.clientCertificateSubject, forKey: .clientCertificateSubject)
         try container.encode(self.connectedAt, forKey: .connectedAt)
         try container.encode(self.lastActiveAt, forKey: .lastActiveAt)
         try container.encode(self.packetsIn, forKey: .packetsIn)
@@ -49,7 +53,7 @@ struct ConnectionJSON: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, remoteAddress, clientName, connectedAt, lastActiveAt, packetsIn, packetsOut, bytesIn, bytesOut, inFlight, closing
+        case id, remoteAddress, clientName, clientCertificateSubject, connectedAt, lastActiveAt, packetsIn, packetsOut, bytesIn, bytesOut, inFlight, closing
     }
 }
 

@@ -40,6 +40,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private(set) var id: ConnectionID = 0
     private var remoteAddress = "unknown"
     private var clientName: String?
+    private let clientCertificateSubject: String?
     private var connectedAt = Date()
     private var lastActive = NIODeadline.now()
     private var packetsIn: UInt64 = 0
@@ -69,8 +70,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Admin requests one connection may have waiting for answers at once.
     static let maxAnswerWaiters = 64
 
-    init(environment: ConnectionEnvironment) {
+    init(environment: ConnectionEnvironment, clientCertificateSubject: String? = nil) {
         self.environment = environment
+        self.clientCertificateSubject = clientCertificateSubject
         self.encoder = GtcpMsgEncoder(framing: environment.framing)
         self.state = ConnectionStateMachine(maxInFlight: environment.maxInFlightPerConnection)
     }
@@ -194,7 +196,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func forward(_ msg: Msg, context: ChannelHandlerContext) {
-        guard environment.upstream != nil else {
+        guard environment.upstream?.handles(act: msg.act) == true else {
             if environment.unroutedActs.firstTime(msg.act) {
                 environment.logger.warning("no upstream configured for act \(msg.act)")
             }
@@ -242,7 +244,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             connectionID: id,
             remoteAddress: remoteAddress,
             clientName: clientName,
-            requestID: "\(environment.bootID)-\(id)-\(requestsStarted)"
+            requestID: "\(environment.bootID)-\(id)-\(requestsStarted)",
+            clientCertificateSubject: clientCertificateSubject
         )
         environment.metrics.upstreamInFlight.increment()
         environment.logger.debug("forwarding act \(msg.act) from [\(remoteAddress)] requestId=\(request.requestID)")
@@ -334,6 +337,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             id: id,
             remoteAddress: remoteAddress,
             clientName: clientName,
+            clientCertificateSubject: clientCertificateSubject,
             connectedAt: connectedAt,
             lastActiveAt: Date(timeIntervalSinceNow: -Double(idleFor.nanoseconds) / 1e9),
             packetsIn: packetsIn,

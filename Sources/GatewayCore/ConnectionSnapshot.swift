@@ -8,6 +8,8 @@ public struct ConnectionSnapshot: Sendable, Equatable {
     public var id: ConnectionID
     public var remoteAddress: String
     public var clientName: String?
+    /// The subject of the certificate a TLS client presented, e.g. `CN=sensor-7,O=Fleet`.
+    public var clientCertificateSubject: String?
     public var connectedAt: Date
     public var lastActiveAt: Date
     public var packetsIn: UInt64

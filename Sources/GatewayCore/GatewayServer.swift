@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// The gtcp listener as a service: accepts clients until graceful shutdown, then drains them.
@@ -18,6 +19,8 @@ public final class GatewayServer: Service {
     private let readiness: GatewayReadiness
     private let logger: Logger
     private let bound: EventLoopPromise<SocketAddress>
+    /// nil: plain TCP.
+    private let tls: LiveTLSContext?
 
     public init(
         configuration: GatewayConfiguration,
@@ -28,12 +31,14 @@ public final class GatewayServer: Service {
         metrics: GatewayMetrics,
         group: any EventLoopGroup,
         logger: Logger,
+        tls: LiveTLSContext? = nil,
         events: LifecycleEvents? = nil
     ) {
         self.configuration = configuration
         self.group = group
         self.readiness = readiness
         self.logger = logger
+        self.tls = tls
         self.bound = group.next().makePromise()
         self.environment = ConnectionEnvironment(
             framing: configuration.framing,
@@ -116,6 +121,7 @@ public final class GatewayServer: Service {
         let environment = self.environment
         let maxConnections = configuration.maxConnections
         let framing = configuration.framing
+        let tls = self.tls
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -125,15 +131,38 @@ public final class GatewayServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    guard environment.registry.reserve(limit: maxConnections) else {
-                        environment.metrics.connectionsRejected.increment()
-                        try pipeline.addHandler(ConnectionRejectionHandler(framing: framing, maxConnections: maxConnections))
+                    let addGtcpHandlers = { (pipeline: ChannelPipeline.SynchronousOperations, subject: String?) in
+                        try Self.addGtcpHandlers(
+                            to: pipeline, environment: environment, maxConnections: maxConnections, framing: framing,
+                            clientCertificateSubject: subject)
+                    }
+                    guard let tls else {
+                        try addGtcpHandlers(pipeline, nil)
                         return
                     }
-                    try pipeline.addHandler(ByteToMessageHandler(GtcpFrameDecoder(framing: framing)))
-                    try pipeline.addHandler(ConnectionHandler(environment: environment))
+                    try pipeline.addHandler(TLSRecordCheck(logger: environment.logger))
+                    // Read for each connection, so a reload's new certificate serves the next one.
+                    try pipeline.addHandler(NIOSSLServerHandler(context: tls.current))
+                    try pipeline.addHandler(TLSHandshakeHandler(logger: environment.logger, addGtcpHandlers: addGtcpHandlers))
                 }
             }
+    }
+
+    /// With TLS, after the handshake: a connection over the limit is refused over TLS too.
+    private static func addGtcpHandlers(
+        to pipeline: ChannelPipeline.SynchronousOperations,
+        environment: ConnectionEnvironment,
+        maxConnections: Int,
+        framing: GtcpFraming,
+        clientCertificateSubject: String?
+    ) throws {
+        guard environment.registry.reserve(limit: maxConnections) else {
+            environment.metrics.connectionsRejected.increment()
+            try pipeline.addHandler(ConnectionRejectionHandler(framing: framing, maxConnections: maxConnections))
+            return
+        }
+        try pipeline.addHandler(ByteToMessageHandler(GtcpFrameDecoder(framing: framing)))
+        try pipeline.addHandler(ConnectionHandler(environment: environment, clientCertificateSubject: clientCertificateSubject))
     }
 }
 
@@ -160,7 +189,18 @@ final class ConnectionRejectionHandler: ChannelInboundHandler {
         self.maxConnections = maxConnections
     }
 
+    /// Added after a TLS handshake, the channel is already active.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive {
+            reject(context: context)
+        }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        reject(context: context)
+    }
+
+    private func reject(context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 128)
         let msg = ErrorReply.message(act: "", error: "too many connections (max-connections is \(maxConnections))")
         if (try? encoder.encode(data: msg, out: &buffer)) != nil {

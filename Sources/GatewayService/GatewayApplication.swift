@@ -8,7 +8,8 @@ import Prometheus
 import ServiceLifecycle
 
 /// The composition root: builds every part of the gateway from its settings and runs them in
-/// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order.
+/// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order (a second
+/// signal during that exits at once: ``StopSignals``).
 ///
 /// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
 /// while the admin API still answers `/readyz` with 503 and the upstream still delivers; then
@@ -60,6 +61,16 @@ public struct GatewayApplication {
             }
         }
         let adminToken = AdminToken(settings.adminToken)
+        let tls = try settings.tls.map { LiveTLSContext(try $0.makeServerContext()) }
+        let adminTLS = try settings.adminTLS.map { LiveTLSContext(try $0.makeServerContext()) }
+        // Apart from the listeners' own lines, whose address ends them for scripts to read.
+        if let files = settings.tls {
+            let clients = files.clientCAPath.map { ", clients with certificates signed by \($0)" } ?? ""
+            logger.info("gtcp listener speaks TLS with \(files.certificatePath)\(clients)")
+        }
+        if let files = settings.adminTLS, settings.adminListen != nil {
+            logger.info("admin API speaks HTTPS with \(files.certificatePath)")
+        }
 
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
@@ -68,6 +79,9 @@ public struct GatewayApplication {
             services.append(CurlService(client: curl))
         }
         if let admin = settings.adminListen {
+            // The admin listener announces itself below; the HTTP server's own lines add nothing.
+            var adminLogger = logger
+            adminLogger.logLevel = max(logLevel.level, .warning)
             let configuration = AdminConfiguration(
                 host: admin.host,
                 port: admin.port,
@@ -80,11 +94,12 @@ public struct GatewayApplication {
                     registry: registry,
                     readiness: readiness,
                     metrics: prometheus,
-                    logger: logger,
+                    logger: adminLogger,
                     onServerRunning: { port in
                         logger.info("admin API on \(HostPort(host: admin.host, port: port))")
                         readiness.listenerBound()
-                    }
+                    },
+                    tls: adminTLS
                 )
             )
         }
@@ -101,6 +116,7 @@ public struct GatewayApplication {
                 metrics: metrics,
                 group: group,
                 logger: logger,
+                tls: tls,
                 events: events
             )
         )
@@ -109,7 +125,8 @@ public struct GatewayApplication {
                 loader: loader,
                 started: settings,
                 apply: LiveSettings(
-                    policy: policy, upstream: upstream, events: events, adminToken: adminToken, logLevel: logLevel),
+                    policy: policy, upstream: upstream, events: events, adminToken: adminToken, logLevel: logLevel,
+                    tls: tls, adminTLS: adminTLS),
                 notifier: notifier,
                 logger: logger
             )
@@ -118,11 +135,10 @@ public struct GatewayApplication {
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-        try await serviceGroup.run()
+        try await StopSignals(logger: logger).run(serviceGroup)
         logger.info("stopped")
     }
 }

@@ -23,13 +23,17 @@ public struct GatewaySettings: Sendable, Equatable {
     public var maxConnections: Int
     public var maxInFlightPerConnection: Int
     public var maxInFlight: Int
-    /// nil: no upstream; only the gateway's own acts are answered.
+    /// nil: the gtcp listener speaks plain TCP.
+    public var tls: TLSFiles?
+    /// nil: neither an upstream URL nor routes; only the gateway's own acts are answered.
     public var upstream: UpstreamConfiguration?
     /// nil: no lifecycle events.
     public var events: EventsConfiguration?
     public var eventsQueueSize: Int
     /// nil: no admin API.
     public var adminListen: HostPort?
+    /// nil: the admin API speaks plain HTTP.
+    public var adminTLS: TLSFiles?
     public var adminToken: String?
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level

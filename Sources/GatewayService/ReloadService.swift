@@ -12,6 +12,9 @@ struct LiveSettings: Sendable {
     let events: LifecycleEvents?
     let adminToken: AdminToken
     let logLevel: SharedLogLevel
+    /// New certificates serve the connections accepted after the reload.
+    let tls: LiveTLSContext?
+    let adminTLS: LiveTLSContext?
 }
 
 /// On SIGHUP reads the settings again and applies what can change live; a bad new
@@ -42,6 +45,8 @@ struct ReloadService: Service {
         apply.policy.current = settings.connectionPolicy
         apply.logLevel.level = settings.logLevel
         apply.adminToken.update(settings.adminToken)
+        replaceCertificates(apply.tls, with: settings.tls)
+        replaceCertificates(apply.adminTLS, with: settings.adminTLS)
         var needRestart = restartRequired(from: started, to: settings)
         if let upstream = apply.upstream, let configuration = settings.upstream {
             upstream.update(configuration)
@@ -57,6 +62,17 @@ struct ReloadService: Service {
             logger.info("configuration reloaded")
         } else {
             logger.warning("configuration reloaded; these changes take effect after a restart: \(needRestart.joined(separator: ", "))")
+        }
+    }
+
+    /// The loader has already made a context of the same files, so this fails only if they
+    /// changed in between; the running certificates then stay.
+    private func replaceCertificates(_ live: LiveTLSContext?, with files: TLSFiles?) {
+        guard let live, let files else { return }
+        do {
+            live.current = try files.makeServerContext()
+        } catch {
+            logger.error("certificates \(files.certificatePath) not reloaded, keeping the running ones: \(error)")
         }
     }
 }

@@ -19,7 +19,7 @@ public enum SettingKeys {
         current: { $0.framing.maxDataSize })
 
     public static let greeting = SettingKey(
-        "greeting", "text", "Data of the greeting sent to each client on connect",
+        "greeting", "text", "Data of the reply to a client's hello",
         default: "Nice to meet you!", live: true, .text, current: { $0.greeting })
 
     public static let idleTimeout = SettingKey(
@@ -45,6 +45,18 @@ public enum SettingKeys {
     public static let maxInFlight = SettingKey(
         "max-in-flight", "count", "Upstream requests at once for the whole gateway",
         default: 4096, live: false, .integer(1...1_000_000), current: { $0.maxInFlight })
+
+    public static let tlsCert = SettingKey<String?>(
+        "tls-cert", "path", "PEM certificate chain; set with tls-key, clients must connect with TLS",
+        default: nil, live: true, .path, current: { $0.tls?.certificatePath })
+
+    public static let tlsKey = SettingKey<String?>(
+        "tls-key", "path", "PEM private key of tls-cert",
+        default: nil, live: true, .path, current: { $0.tls?.keyPath })
+
+    public static let tlsClientCA = SettingKey<String?>(
+        "tls-client-ca", "path", "PEM CA bundle; when set, clients must present a certificate it signed",
+        default: nil, live: true, .path, current: { $0.tls?.clientCAPath })
 
     public static let upstream = SettingKey<String?>(
         "upstream", "url", "HTTP backend each packet is POSTed to, {act} replaced by the packet's Act",
@@ -83,6 +95,14 @@ public enum SettingKeys {
         default: HostPort(host: "127.0.0.1", port: 8989), live: false, .hostPortOrOff,
         current: { $0.adminListen })
 
+    public static let adminTLSCert = SettingKey<String?>(
+        "admin-tls-cert", "path", "PEM certificate chain; set with admin-tls-key, the admin API serves HTTPS",
+        default: nil, live: true, .path, current: { $0.adminTLS?.certificatePath })
+
+    public static let adminTLSKey = SettingKey<String?>(
+        "admin-tls-key", "path", "PEM private key of admin-tls-cert",
+        default: nil, live: true, .path, current: { $0.adminTLS?.keyPath })
+
     /// The token may instead come from `GTCP_GATEWAY_ADMIN_TOKEN` itself (``SettingsLoader``).
     public static let adminTokenFile = SettingKey<String?>(
         "admin-token-file", "path", "File holding the bearer token the admin API requires",
@@ -103,10 +123,10 @@ public enum SettingKeys {
     /// In the order `check-config` prints them.
     static let all: [any AnySettingKey] = [
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
-        maxConnections, maxInFlightPerConnection, maxInFlight,
+        maxConnections, maxInFlightPerConnection, maxInFlight, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
-        adminListen, adminTokenFile, shutdownGrace, logLevel, logFormat,
+        adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,
     ]
 
     static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

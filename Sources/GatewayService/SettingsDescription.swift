@@ -1,11 +1,15 @@
+import GatewayUpstream
+
 extension GatewaySettings {
     /// The effective settings as YAML, one `key: value` line per key in table order, the admin
-    /// token shown only as `<redacted>`: what `check-config` prints.
+    /// token shown only as `<redacted>`, then the routes: what `check-config` prints.
     public var yamlDescription: String {
-        SettingKeys.all.map { key in
+        let keys = SettingKeys.all.map { key in
             let text = key.currentText(in: self) ?? key.defaultText
             return "\(key.name): \(Self.yaml(text))"
-        }.joined(separator: "\n")
+        }
+        let routes = RouteSettings.describe(upstream?.routes ?? UpstreamRoutes(), scalar: Self.yamlScalar)
+        return (keys + [routes]).joined(separator: "\n")
     }
 
     private static func yaml(_ text: SettingText) -> String {

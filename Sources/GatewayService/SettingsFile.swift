@@ -1,8 +1,10 @@
+import GatewayUpstream
 import Yams
 
 /// The settings a YAML or JSON file gives (JSON is YAML), by key name, and what is wrong with it.
 struct SettingsFile {
     var values: [String: [String]] = [:]
+    var routes = UpstreamRoutes()
     var problems: [String] = []
 
     init(path: String) {
@@ -27,9 +29,16 @@ struct SettingsFile {
         }
         for (keyNode, valueNode) in mapping {
             let place = "\(path):\(keyNode.mark.map { "\($0.line):" } ?? "")"
+            if keyNode.scalar?.string == RouteSettings.key {
+                if valueNode.null != nil { continue }
+                let parsed = RouteSettings.parse(valueNode, place: place)
+                routes = parsed.routes
+                problems += parsed.problems
+                continue
+            }
             guard let name = keyNode.scalar?.string, let key = SettingKeys.byName[name] else {
                 let name = keyNode.scalar?.string ?? "\(keyNode)"
-                let hint = NearestName.to(name, among: SettingKeys.names).map { " (did you mean \"\($0)\"?)" } ?? ""
+                let hint = NearestName.to(name, among: SettingKeys.names + [RouteSettings.key]).map { " (did you mean \"\($0)\"?)" } ?? ""
                 problems.append("\(place) unknown key \(SettingProblem.quoted(name))\(hint)")
                 continue
             }

@@ -33,11 +33,13 @@ public struct SettingsLoader: Sendable {
     public func load() throws(SettingsError) -> GatewaySettings {
         var problems: [String] = []
         var given: [String: GivenValue] = [:]
+        var routes = UpstreamRoutes()
 
         if let path = commandLine.configFile {
             let file = SettingsFile(path: path)
             problems += file.problems
             for (name, texts) in file.values { given[name] = GivenValue(texts: texts, source: .file) }
+            routes = file.routes
         }
         let fromEnvironment = environmentValues()
         problems += fromEnvironment.problems
@@ -47,7 +49,7 @@ public struct SettingsLoader: Sendable {
             given[name] = GivenValue(texts: texts, source: .commandLine)
         }
 
-        var resolver = Resolver(given: given)
+        var resolver = Resolver(given: given, routes: routes)
         let settings = resolver.settings(environmentToken: environment[Self.adminTokenVariable])
         problems += resolver.problems
         guard let settings, problems.isEmpty else { throw SettingsError(problems: problems) }
@@ -88,10 +90,13 @@ private struct GivenValue {
 /// Turns the winning texts into settings, collecting every problem instead of stopping at one.
 private struct Resolver {
     let given: [String: GivenValue]
+    /// Only a config file holds routes.
+    let routes: UpstreamRoutes
     var problems: [String] = []
 
-    init(given: [String: GivenValue]) {
+    init(given: [String: GivenValue], routes: UpstreamRoutes) {
         self.given = given
+        self.routes = routes
     }
 
     /// nil when the key's text is not allowed (the problem is recorded).
@@ -116,6 +121,9 @@ private struct Resolver {
         let maxConnections = value(K.maxConnections)
         let maxInFlightPerConnection = value(K.maxInFlightPerConnection)
         let maxInFlight = value(K.maxInFlight)
+        let tls = tlsFiles(
+            TLSFilesReader(certificateKey: K.tlsCert.name, keyKey: K.tlsKey.name, clientCAKey: K.tlsClientCA.name),
+            certificate: value(K.tlsCert), key: value(K.tlsKey), clientCA: value(K.tlsClientCA))
         let upstreamURL = value(K.upstream)
         let upstreamHeaders = value(K.upstreamHeader)
         let upstreamTimeout = value(K.upstreamTimeout)
@@ -125,6 +133,9 @@ private struct Resolver {
         let eventsTimeout = value(K.eventsTimeout)
         let eventsConnectHook = value(K.eventsConnectHook)
         let adminListen = value(K.adminListen)
+        let adminTLS = tlsFiles(
+            TLSFilesReader(certificateKey: K.adminTLSCert.name, keyKey: K.adminTLSKey.name, clientCAKey: nil),
+            certificate: value(K.adminTLSCert), key: value(K.adminTLSKey), clientCA: .some(nil))
         let adminToken = adminToken(environmentToken: environmentToken)
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
@@ -143,28 +154,43 @@ private struct Resolver {
         }
 
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
-            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let upstreamURL,
+            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let eventsURL,
-            let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen,
+            let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
         else { return nil }
+        let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
         return GatewaySettings(
             listen: listen, framing: framing, greeting: greeting, idleTimeout: idleTimeout,
             maxConnectionAge: maxConnectionAge, doexitGrace: doexitGrace, maxConnections: maxConnections,
-            maxInFlightPerConnection: maxInFlightPerConnection, maxInFlight: maxInFlight,
-            upstream: upstreamURL.map {
-                UpstreamConfiguration(
-                    urlTemplate: $0, headers: upstreamHeaders, timeout: upstreamTimeout,
+            maxInFlightPerConnection: maxInFlightPerConnection, maxInFlight: maxInFlight, tls: tls,
+            upstream: hasUpstream
+                ? UpstreamConfiguration(
+                    urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,
                     connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
-            },
+                : nil,
             events: eventsURL.map {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },
             eventsQueueSize: eventsQueueSize,
-            adminListen: adminListen, adminToken: adminToken, shutdownGrace: shutdownGrace,
+            adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat
         )
+    }
+
+    /// The files are read only when every key's text is allowed; nil when one is not, or a file
+    /// is unusable (the problem is recorded).
+    private mutating func tlsFiles(
+        _ reader: TLSFilesReader, certificate: String??, key: String??, clientCA: String??
+    ) -> TLSFiles?? {
+        guard let certificate, let key, let clientCA else { return nil }
+        do {
+            return .some(try reader.read(certificate: certificate, key: key, clientCA: clientCA))
+        } catch {
+            problems.append(error.message)
+            return nil
+        }
     }
 
     /// The largest data size depends on the header size, so the two are checked together.

@@ -115,6 +115,11 @@ extension ValueSyntax where Value == String? {
         return true
     }
 
+    /// A file read when the settings are loaded; empty means none.
+    static let path = ValueSyntax.single("a file path", format: { $0.map { .single($0) } ?? .unset }) { text -> String?? in
+        .some(text.isEmpty ? nil : text)
+    }
+
     /// A file holding a secret: the value is the file's content, trimmed; empty path means none.
     static let secretFile = ValueSyntax(
         allowed: "a readable file holding the token", isList: false,

@@ -11,6 +11,16 @@ struct CurlCompletion {
     /// False when curl never got as far as sending the request (resolving, connecting, TLS).
     var reachedServer: Bool
 
+    /// The failures that leave the backend untouched, so that even a POST could not have had an
+    /// effect: no connection, no name, or a timeout before the request went out.
+    var failedBeforeSending: Bool {
+        guard !reachedServer else { return false }
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT: return true
+        default: return false
+        }
+    }
+
     func outcome(for request: UpstreamRequest, configuration: UpstreamConfiguration) -> UpstreamOutcome {
         if bodyExceededLimit {
             return .failed(status: status, error: "upstream response too large")

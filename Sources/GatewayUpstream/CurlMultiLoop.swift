@@ -11,6 +11,9 @@ final class CurlMultiLoop {
     private static let maxIdleEasyHandles = 64
     /// Only a safety net: requests and shutdown wake the poll at once.
     private static let idlePollMilliseconds: Int32 = 1_000
+    /// Before the first retry; doubled for each one after it, up to `maxRetryBackoff`.
+    private static let firstRetryBackoff = Duration.milliseconds(100)
+    private static let maxRetryBackoff = Duration.seconds(2)
 
     private let multi: UnsafeMutableRawPointer
     private let queue: CurlRequestQueue
@@ -18,6 +21,8 @@ final class CurlMultiLoop {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var posts: [UnsafeMutableRawPointer: CurlPostTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    /// Retries waiting out their backoff, soonest first.
+    private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
         _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
@@ -30,6 +35,7 @@ final class CurlMultiLoop {
         while true {
             let (queued, draining) = queue.takeQueued()
             queued.forEach(start)
+            startDueRetries()
             if draining && isIdle { break }
 
             var running: Int32 = 0
@@ -40,7 +46,7 @@ final class CurlMultiLoop {
             completeFinishedTransfers()
             if draining && isIdle { break }
 
-            _ = curl_multi_poll(multi, nil, 0, Self.idlePollMilliseconds, nil)
+            _ = curl_multi_poll(multi, nil, 0, pollMilliseconds(), nil)
         }
         for easy in idleEasyHandles {
             curl_easy_cleanup(easy)
@@ -49,25 +55,30 @@ final class CurlMultiLoop {
         queue.loopStopped()
     }
 
+    /// Nothing running and no retry waiting: a draining loop may stop.
     private var isIdle: Bool {
-        transfers.isEmpty && posts.isEmpty
+        transfers.isEmpty && posts.isEmpty && retries.isEmpty
     }
 
     private func start(_ work: CurlWork) {
         switch work {
         case .forward(let queued):
-            let transfer = CurlTransfer(queued)
-            let added = add(configure: transfer.configure) { problem in
-                complete(transfer, .failed(status: nil, error: "upstream request failed: \(problem)"))
-            }
-            if let easy = added {
-                transfers[easy] = transfer
-            }
+            start(CurlTransfer(queued))
         case .post(let queued):
             let post = CurlPostTransfer(queued)
             if let easy = add(configure: post.configure, failed: { complete(post, .failed($0)) }) {
                 posts[easy] = post
             }
+        }
+    }
+
+    /// A forwarded act's first attempt, or a retry of it.
+    private func start(_ transfer: CurlTransfer) {
+        let added = add(configure: transfer.configure) { problem in
+            complete(transfer, .failed(status: nil, error: "upstream request failed: \(problem)"))
+        }
+        if let easy = added {
+            transfers[easy] = transfer
         }
     }
 
@@ -104,34 +115,73 @@ final class CurlMultiLoop {
             // Read before removing the handle, which invalidates the message.
             let code = message.pointee.data.result
             if let post = posts.removeValue(forKey: easy) {
-                curl_multi_remove_handle(multi, easy)
-                var status = 0
-                _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-                recycle(easy)
+                let (status, _) = remove(easy)
                 complete(post, post.result(code: code, status: status), status: status)
                 continue
             }
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
-            curl_multi_remove_handle(multi, easy)
-
-            var status = 0
-            _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            var pretransferMicroseconds: curl_off_t = 0
-            _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
-            recycle(easy)
-
+            let (status, reachedServer) = remove(easy)
             let completion = CurlCompletion(
                 code: code,
                 status: status,
                 body: transfer.body,
                 responseAct: transfer.responseAct,
                 bodyExceededLimit: transfer.bodyExceededLimit,
-                reachedServer: pretransferMicroseconds > 0
+                reachedServer: reachedServer
             )
-            complete(
-                transfer, completion.outcome(for: transfer.request, configuration: transfer.configuration),
-                status: status)
+            var outcome = completion.outcome(for: transfer.request, configuration: transfer.configuration)
+            if transfer.mayRetry(after: completion) {
+                scheduleRetry(of: transfer, after: outcome)
+                continue
+            }
+            if transfer.attempt > 1, case .failed(let status, let error) = outcome {
+                outcome = .failed(status: status, error: "\(error) (\(transfer.attempt) attempts)")
+            }
+            complete(transfer, outcome, status: status)
         }
+    }
+
+    private func scheduleRetry(of transfer: CurlTransfer, after outcome: UpstreamOutcome) {
+        let exponent = min(transfer.attempt - 1, 8)
+        let backoff = min(Self.firstRetryBackoff * (1 << exponent), Self.maxRetryBackoff)
+        logger.debug(
+            "upstream attempt failed, retrying",
+            metadata: [
+                "request-id": "\(transfer.request.requestID)",
+                "act": "\(transfer.request.act)",
+                "attempt": "\(transfer.attempt)",
+                "result": "\(outcome.logDescription)",
+                "backoff-ms": "\(backoff.roundedUpMilliseconds)",
+            ])
+        let due = ContinuousClock.now + backoff
+        let index = retries.firstIndex { $0.due > due } ?? retries.endIndex
+        retries.insert((due, transfer.retried()), at: index)
+    }
+
+    private func startDueRetries() {
+        let now = ContinuousClock.now
+        let due = retries.prefix { $0.due <= now }
+        retries.removeFirst(due.count)
+        due.forEach { start($0.transfer) }
+    }
+
+    /// Until the next retry is due, or the idle safety net.
+    private func pollMilliseconds() -> Int32 {
+        guard let next = retries.first?.due else { return Self.idlePollMilliseconds }
+        let wait = max(next - ContinuousClock.now, .zero)
+        return Int32(min(wait.roundedUpMilliseconds, Int(Self.idlePollMilliseconds)))
+    }
+
+    /// Takes a finished handle out of the multi handle and recycles it, keeping what curl knew of
+    /// the answer: its status (0 when none arrived) and whether the request reached the server.
+    private func remove(_ easy: UnsafeMutableRawPointer) -> (status: Int, reachedServer: Bool) {
+        curl_multi_remove_handle(multi, easy)
+        var status = 0
+        _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var pretransferMicroseconds: curl_off_t = 0
+        _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        recycle(easy)
+        return (status, pretransferMicroseconds > 0)
     }
 
     /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.

@@ -20,8 +20,9 @@ final class CurlPostTransfer {
     }
 
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
-        try CurlPostOptions.apply(
-            to: easy, url: post.url, body: post.body, timeout: post.timeout, connectTimeout: post.connectTimeout)
+        try CurlRequestOptions.apply(
+            to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
+            connectTimeout: post.connectTimeout)
         let contentType = try CurlTransfer.append("Content-Type: \(post.contentType)", to: nil)
         // A bare "Expect:" removes curl's 100-continue wait on larger bodies.
         headerList = try CurlTransfer.append("Expect:", to: contentType)

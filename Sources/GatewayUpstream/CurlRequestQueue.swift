@@ -4,8 +4,8 @@ import Synchronization
 /// A request accepted by `forward`, waiting for the loop thread to start it.
 struct QueuedUpstreamRequest: Sendable {
     var request: UpstreamRequest
-    /// The configuration in force when the request was accepted.
-    var configuration: UpstreamConfiguration
+    /// Resolved from the configuration in force when the request was accepted.
+    var target: UpstreamTarget
     var completion: @Sendable (UpstreamOutcome) -> Void
     var enqueuedAt: ContinuousClock.Instant
 }

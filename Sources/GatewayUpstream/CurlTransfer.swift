@@ -5,10 +5,9 @@ import CurlShim
 /// the callbacks collect. Confined to the loop thread; callbacks find it through an unretained
 /// pointer while the loop's table of transfers keeps it alive.
 final class CurlTransfer {
-    let request: UpstreamRequest
-    let configuration: UpstreamConfiguration
-    let completion: @Sendable (UpstreamOutcome) -> Void
-    let startedAt: ContinuousClock.Instant
+    private let queued: QueuedUpstreamRequest
+    /// 1 for the first try; more for retries of an idempotent route.
+    let attempt: Int
 
     private(set) var body: [UInt8] = []
     private(set) var bodyExceededLimit = false
@@ -16,11 +15,26 @@ final class CurlTransfer {
     private(set) var responseAct: String?
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
-    init(_ queued: QueuedUpstreamRequest) {
-        self.request = queued.request
-        self.configuration = queued.configuration
-        self.completion = queued.completion
-        self.startedAt = queued.enqueuedAt
+    init(_ queued: QueuedUpstreamRequest, attempt: Int = 1) {
+        self.queued = queued
+        self.attempt = attempt
+    }
+
+    var request: UpstreamRequest { queued.request }
+    var target: UpstreamTarget { queued.target }
+    var configuration: UpstreamConfiguration { queued.target.configuration }
+    var completion: @Sendable (UpstreamOutcome) -> Void { queued.completion }
+    var startedAt: ContinuousClock.Instant { queued.enqueuedAt }
+
+    /// Whether a failure may be tried again: only before any byte of the request was sent, and
+    /// only as often as the route allows.
+    func mayRetry(after completion: CurlCompletion) -> Bool {
+        attempt <= target.retries && completion.failedBeforeSending
+    }
+
+    /// The same request from scratch, for the next attempt.
+    func retried() -> CurlTransfer {
+        CurlTransfer(queued, attempt: attempt + 1)
     }
 
     deinit {
@@ -30,11 +44,12 @@ final class CurlTransfer {
     /// Sets every option this request needs on a fresh (or freshly reset) easy handle.
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        try CurlPostOptions.apply(
-            to: easy, url: configuration.url(for: request.act), body: request.data,
+        let method = target.method
+        try CurlRequestOptions.apply(
+            to: easy, url: target.url, method: method, body: request.data,
             timeout: configuration.timeout, connectTimeout: configuration.connectTimeout)
 
-        headerList = try Self.makeHeaderList(for: request, configuration: configuration)
+        headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
 
         try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
@@ -75,7 +90,8 @@ final class CurlTransfer {
 
     private static func makeHeaderList(
         for request: UpstreamRequest,
-        configuration: UpstreamConfiguration
+        configuration: UpstreamConfiguration,
+        sendsBody: Bool
     ) throws(CurlSetupError) -> UnsafeMutablePointer<curl_slist>? {
         var fields: [(String, String)] = [
             ("X-Gtcp-Connection-Id", String(request.connectionID)),
@@ -85,10 +101,15 @@ final class CurlTransfer {
         if let clientName = request.clientName {
             fields.append(("X-Gtcp-Client-Name", clientName))
         }
+        if let subject = request.clientCertificateSubject {
+            fields.append(("X-Gtcp-Client-Cert-Subject", subject))
+        }
         fields.append(("X-Request-Id", request.requestID))
         fields += configuration.headers.map { ($0.name, $0.value) }
-        fields.append(
-            ("Content-Type", JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"))
+        if sendsBody {
+            fields.append(
+                ("Content-Type", JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"))
+        }
 
         var list: UnsafeMutablePointer<curl_slist>?
         for (name, value) in fields {

@@ -21,19 +21,31 @@ public final class CurlUpstream: Upstream {
     }
 
     private static func validate(_ configuration: UpstreamConfiguration) throws {
-        if let problem = UpstreamConfiguration.validateTemplate(configuration.urlTemplate) {
+        let problems =
+            [configuration.urlTemplate.flatMap { UpstreamConfiguration.validateTemplate($0) }]
+            + configuration.routes.routes.map { UpstreamConfiguration.validateTemplate($0.urlTemplate, requiringAct: false) }
+        if let problem = problems.lazy.compactMap({ $0 }).first {
             throw CurlUpstreamError(description: problem)
         }
     }
 
     public func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void) {
+        // The target is fixed now, from the configuration in force.
+        guard let target = configuration.withLock({ $0 }).target(for: request) else {
+            // A reload removed the route since the caller asked `handles(act:)`.
+            completion(.failed(status: nil, error: "no upstream configured for act \(request.act)"))
+            return
+        }
         let queued = QueuedUpstreamRequest(
-            request: request, configuration: configuration.withLock { $0 }, completion: completion,
-            enqueuedAt: .now)
+            request: request, target: target, completion: completion, enqueuedAt: .now)
         if !client.enqueue(.forward(queued)) {
             // The loop may be gone, so this one completion runs on the caller's thread.
             completion(.failed(status: nil, error: "gateway is shutting down"))
         }
+    }
+
+    public func handles(act: String) -> Bool {
+        configuration.withLock { $0.hasTarget(for: act) }
     }
 
     /// Requests accepted from now on use `configuration`; those already accepted keep theirs.

@@ -6,6 +6,8 @@ public struct UpstreamRequest: Sendable {
     public var remoteAddress: String
     public var clientName: String?
     public var requestID: String
+    /// The subject of the certificate a TLS client presented, e.g. `CN=sensor-7,O=Fleet`.
+    public var clientCertificateSubject: String?
 
     public init(
         act: String,
@@ -13,7 +15,8 @@ public struct UpstreamRequest: Sendable {
         connectionID: UInt64,
         remoteAddress: String,
         clientName: String? = nil,
-        requestID: String
+        requestID: String,
+        clientCertificateSubject: String? = nil
     ) {
         self.act = act
         self.data = data
@@ -21,6 +24,7 @@ public struct UpstreamRequest: Sendable {
         self.remoteAddress = remoteAddress
         self.clientName = clientName
         self.requestID = requestID
+        self.clientCertificateSubject = clientCertificateSubject
     }
 }
 
@@ -38,4 +42,11 @@ public protocol Upstream: Sendable {
     /// Never blocks. `completion` runs exactly once, on the upstream's own thread; callers hop
     /// to their own event loop from there.
     func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void)
+
+    /// Whether requests with this act go anywhere (a route or the default URL) at the moment.
+    func handles(act: String) -> Bool
+}
+
+extension Upstream {
+    public func handles(act: String) -> Bool { true }
 }

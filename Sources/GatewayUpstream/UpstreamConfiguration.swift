@@ -10,8 +10,11 @@ public struct UpstreamHeader: Sendable, Equatable {
 }
 
 public struct UpstreamConfiguration: Sendable, Equatable {
-    /// Where each act is POSTed: `{act}` is replaced by the act name.
-    public var urlTemplate: String
+    /// Where each act no route takes is POSTed: `{act}` is replaced by the act name. nil: only
+    /// the acts a route takes go upstream.
+    public var urlTemplate: String?
+    /// Tried before `urlTemplate`; the first route matching the act wins.
+    public var routes: UpstreamRoutes
     public var headers: [UpstreamHeader]
     /// The whole request, connection included.
     public var timeout: Duration
@@ -20,21 +23,24 @@ public struct UpstreamConfiguration: Sendable, Equatable {
     public var maxResponseBytes: Int
 
     public init(
-        urlTemplate: String,
+        urlTemplate: String?,
+        routes: UpstreamRoutes = UpstreamRoutes(),
         headers: [UpstreamHeader] = [],
         timeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(2),
         maxResponseBytes: Int = 0xFFFF
     ) {
         self.urlTemplate = urlTemplate
+        self.routes = routes
         self.headers = headers
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// nil when `template` can serve as `urlTemplate`, else why not.
-    public static func validateTemplate(_ template: String) -> String? {
+    /// nil when `template` can serve as `urlTemplate` (or, not requiring `{act}`, as a route's),
+    /// else why not.
+    public static func validateTemplate(_ template: String, requiringAct: Bool = true) -> String? {
         let lowercased = template.lowercased()
         guard let scheme = ["http://", "https://"].first(where: { lowercased.hasPrefix($0) }) else {
             return "upstream URL must start with http:// or https://, got \"\(template)\""
@@ -46,16 +52,11 @@ public struct UpstreamConfiguration: Sendable, Equatable {
         if afterScheme.isEmpty || afterScheme.hasPrefix("/") {
             return "upstream URL has no host, got \"\(template)\""
         }
-        if !template.contains(Self.actPlaceholder) {
+        if requiringAct && !template.contains(Self.actPlaceholder) {
             return "upstream URL must contain {act}, got \"\(template)\""
         }
         return nil
     }
 
     static let actPlaceholder = "{act}"
-
-    /// The act was validated by the caller (letters, digits, `.` `_` `-` `:`), so it needs no escaping.
-    func url(for act: String) -> String {
-        urlTemplate.replacing(Self.actPlaceholder, with: act)
-    }
 }

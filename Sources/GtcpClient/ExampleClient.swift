@@ -4,21 +4,18 @@ import GtcpWire
 /// delay, and a timestamped line for each message from the server, until it says `doexit`.
 public struct ExampleClient: Sendable {
     public struct Configuration: Sendable {
-        public var server: ServerAddress
-        public var framing: GtcpFraming
+        public var endpoint: GtcpEndpoint
         public var heartbeatInterval: Duration
         public var helloAfter: Duration
         public var name: String
 
         public init(
-            server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
-            framing: GtcpFraming = .default,
+            endpoint: GtcpEndpoint = GtcpEndpoint(),
             heartbeatInterval: Duration = .seconds(1),
             helloAfter: Duration = .seconds(3),
             name: String = "My name's John!"
         ) {
-            self.server = server
-            self.framing = framing
+            self.endpoint = endpoint
             self.heartbeatInterval = heartbeatInterval
             self.helloAfter = helloAfter
             self.name = name
@@ -37,11 +34,7 @@ public struct ExampleClient: Sendable {
     public func run() async -> Int32 {
         let connection: GtcpClientConnection
         do {
-            connection = try await GtcpClientConnection.connect(
-                host: self.configuration.server.host,
-                port: self.configuration.server.port,
-                framing: self.configuration.framing
-            )
+            connection = try await self.configuration.endpoint.connect()
         } catch {
             self.output.error("\(error)")
             return 1

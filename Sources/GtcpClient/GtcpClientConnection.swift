@@ -1,6 +1,7 @@
 import GtcpWire
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -31,20 +32,40 @@ public final class GtcpClientConnection: Sendable {
     }
 
     /// Throws `GtcpClientError.connectFailed` naming the address when no connection could be made.
+    /// With `tls`, returns once the handshake is done; `connectTimeout` bounds it too.
     public static func connect(
         host: String,
         port: Int,
         framing: GtcpFraming = .default,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        connectTimeout: TimeAmount = .seconds(5)
+        connectTimeout: TimeAmount = .seconds(5),
+        tls: GtcpClientTLS? = nil
     ) async throws -> GtcpClientConnection {
         let address = ServerAddress(host: host, port: port)
         let (messages, continuation) = AsyncThrowingStream.makeStream(of: Msg.self)
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
+        } catch {
+            continuation.finish(throwing: error)
+            throw GtcpClientError.connectFailed(address: address.description, reason: "TLS setup failed: \(error)")
+        }
+        let handshake = group.any().makePromise(of: Void.self)
         do {
             let channel = try await ClientBootstrap(group: group)
                 .connectTimeout(connectTimeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            // SNI takes names only; an IP address is checked against the certificate without it.
+                            let name = tls?.serverName ?? (Self.isIPAddress(host) ? nil : host)
+                            try channel.pipeline.syncOperations.addHandlers(
+                                try NIOSSLClientHandler(context: sslContext, serverHostname: name),
+                                TLSHandshakeWaiter(handshake: handshake)
+                            )
+                        } else {
+                            handshake.succeed()
+                        }
                         try channel.pipeline.syncOperations.addHandlers(
                             ByteToMessageHandler(GtcpFrameDecoder(framing: framing)),
                             MessageToByteHandler(GtcpMsgEncoder(framing: framing)),
@@ -54,11 +75,29 @@ public final class GtcpClientConnection: Sendable {
                 }
                 .connect(host: host, port: port)
                 .get()
+            do {
+                let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
+                    handshake.fail(ChannelError.connectTimeout(connectTimeout))
+                }
+                defer { timeout.cancel() }
+                try await handshake.futureResult.get()
+            } catch {
+                try? await channel.close()
+                throw GtcpClientError.connectFailed(address: address.description, reason: "TLS handshake failed: \(error)")
+            }
             return GtcpClientConnection(channel: channel, messages: messages, address: address)
+        } catch let error as GtcpClientError {
+            continuation.finish(throwing: error)
+            throw error
         } catch {
+            handshake.fail(error)
             continuation.finish(throwing: error)
             throw GtcpClientError.connectFailed(address: address.description, reason: Self.reason(error))
         }
+    }
+
+    private static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
     public func send(_ msg: Msg) async throws {

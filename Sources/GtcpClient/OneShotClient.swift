@@ -4,20 +4,13 @@ import GtcpWire
 /// standard error when the reply's act is `error`.
 public struct OneShotClient: Sendable {
     public struct Configuration: Sendable {
-        public var server: ServerAddress
-        public var framing: GtcpFraming
+        public var endpoint: GtcpEndpoint
         public var request: Msg
         /// For the whole exchange: connecting, sending and the reply.
         public var timeout: Duration
 
-        public init(
-            server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
-            framing: GtcpFraming = .default,
-            request: Msg,
-            timeout: Duration = .seconds(5)
-        ) {
-            self.server = server
-            self.framing = framing
+        public init(endpoint: GtcpEndpoint = GtcpEndpoint(), request: Msg, timeout: Duration = .seconds(5)) {
+            self.endpoint = endpoint
             self.request = request
             self.timeout = timeout
         }
@@ -33,7 +26,7 @@ public struct OneShotClient: Sendable {
 
     /// The process exit status: 0 for a reply, 1 for an `error` reply or any failure.
     public func run() async -> Int32 {
-        let server = self.configuration.server
+        let server = self.configuration.endpoint.server
         let outcome: Outcome
         do {
             outcome = try await self.exchangeWithinTimeout()
@@ -79,12 +72,7 @@ public struct OneShotClient: Sendable {
     }
 
     private func exchange() async throws -> Outcome {
-        let connection = try await GtcpClientConnection.connect(
-            host: self.configuration.server.host,
-            port: self.configuration.server.port,
-            framing: self.configuration.framing,
-            connectTimeout: .init(self.configuration.timeout)
-        )
+        let connection = try await self.configuration.endpoint.connect(timeout: .init(self.configuration.timeout))
         do {
             try await connection.send(self.configuration.request)
             var replies = connection.messages.makeAsyncIterator()

@@ -16,6 +16,10 @@ struct ClientCommand: AsyncParsableCommand {
             "<Act> <Data>". It exits 0 for a reply, or 1 with a message on standard error when the \
             reply's act is "error", the connection is refused, or no reply comes within --timeout.
 
+            With --tls it connects over TLS, trusting the system's CAs or --tls-ca, presenting \
+            --tls-cert and --tls-key when the server asks for a client certificate, and checking the \
+            server's certificate against --tls-server-name or else the host of --connect.
+
             Durations are written 500ms, 2s, 1m, 1h or as a plain number of seconds.
             """
     )
@@ -44,6 +48,21 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(help: "How long to wait for the reply to --act, connecting included (default: 5s).")
     var timeout: DurationArgument?
 
+    @Flag(help: "Connect with TLS.")
+    var tls = false
+
+    @Option(help: ArgumentHelp("PEM CA bundle to trust instead of the system's (with --tls).", valueName: "file"))
+    var tlsCa: String?
+
+    @Option(help: ArgumentHelp("PEM client certificate chain (with --tls and --tls-key).", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(help: "Name expected in the server's certificate and sent in SNI (default: the host of --connect).")
+    var tlsServerName: String?
+
     func validate() throws {
         _ = try self.framing()
         if self.act == nil, self.data != nil || self.timeout != nil {
@@ -52,20 +71,24 @@ struct ClientCommand: AsyncParsableCommand {
         if self.act != nil, self.heartbeatInterval != nil || self.helloAfter != nil || self.name != nil {
             throw ValidationError("--heartbeat-interval, --hello-after and --name do not go with --act")
         }
+        if !self.tls, self.tlsCa != nil || self.tlsCert != nil || self.tlsKey != nil || self.tlsServerName != nil {
+            throw ValidationError("--tls-ca, --tls-cert, --tls-key and --tls-server-name go with --tls")
+        }
+        if (self.tlsCert == nil) != (self.tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        _ = try self.clientTLS()
     }
 
     func run() async throws {
         let status: Int32
+        let endpoint = GtcpEndpoint(server: self.connect.address, framing: try self.framing(), tls: try self.clientTLS())
         if let act = self.act {
-            var configuration = OneShotClient.Configuration(
-                server: self.connect.address,
-                framing: try self.framing(),
-                request: Msg(act: act, data: self.data ?? "")
-            )
+            var configuration = OneShotClient.Configuration(endpoint: endpoint, request: Msg(act: act, data: self.data ?? ""))
             configuration.timeout = self.timeout?.duration ?? configuration.timeout
             status = await OneShotClient(configuration: configuration).run()
         } else {
-            var configuration = ExampleClient.Configuration(server: self.connect.address, framing: try self.framing())
+            var configuration = ExampleClient.Configuration(endpoint: endpoint)
             configuration.heartbeatInterval = self.heartbeatInterval?.duration ?? configuration.heartbeatInterval
             configuration.helloAfter = self.helloAfter?.duration ?? configuration.helloAfter
             configuration.name = self.name ?? configuration.name
@@ -73,6 +96,28 @@ struct ClientCommand: AsyncParsableCommand {
         }
         if status != 0 {
             throw ExitCode(status)
+        }
+    }
+
+    private func clientTLS() throws -> GtcpClientTLS? {
+        guard self.tls else {
+            return nil
+        }
+        do {
+            return try GtcpClientTLS(
+                trustRootsFile: self.tlsCa,
+                certificateFile: self.tlsCert,
+                keyFile: self.tlsKey,
+                serverName: self.tlsServerName
+            )
+        } catch {
+            let flag: String
+            switch error.file {
+            case .trustRoots: flag = "--tls-ca"
+            case .certificate: flag = "--tls-cert"
+            case .key: flag = "--tls-key"
+            }
+            throw ValidationError("\(flag) \(error)")
         }
     }
 

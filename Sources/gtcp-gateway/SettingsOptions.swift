@@ -17,6 +17,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.maxInFlightPerConnection.name), help: help(K.maxInFlightPerConnection))
     var maxInFlightPerConnection: String?
     @Option(name: .customLong(K.maxInFlight.name), help: help(K.maxInFlight)) var maxInFlight: String?
+    @Option(name: .customLong(K.tlsCert.name), help: help(K.tlsCert)) var tlsCert: String?
+    @Option(name: .customLong(K.tlsKey.name), help: help(K.tlsKey)) var tlsKey: String?
+    @Option(name: .customLong(K.tlsClientCA.name), help: help(K.tlsClientCA)) var tlsClientCA: String?
     @Option(name: .customLong(K.upstream.name), help: help(K.upstream)) var upstream: String?
     @Option(name: .customLong(K.upstreamHeader.name), help: help(K.upstreamHeader)) var upstreamHeader: [String] = []
     @Option(name: .customLong(K.upstreamTimeout.name), help: help(K.upstreamTimeout)) var upstreamTimeout: String?
@@ -27,6 +30,8 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.eventsTimeout.name), help: help(K.eventsTimeout)) var eventsTimeout: String?
     @Option(name: .customLong(K.eventsConnectHook.name), help: help(K.eventsConnectHook)) var eventsConnectHook: String?
     @Option(name: .customLong(K.adminListen.name), help: help(K.adminListen)) var adminListen: String?
+    @Option(name: .customLong(K.adminTLSCert.name), help: help(K.adminTLSCert)) var adminTLSCert: String?
+    @Option(name: .customLong(K.adminTLSKey.name), help: help(K.adminTLSKey)) var adminTLSKey: String?
     @Option(name: .customLong(K.adminTokenFile.name), help: help(K.adminTokenFile)) var adminTokenFile: String?
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
@@ -39,11 +44,13 @@ struct SettingsOptions: ParsableArguments {
             (K.greeting.name, greeting), (K.idleTimeout.name, idleTimeout),
             (K.maxConnectionAge.name, maxConnectionAge), (K.doexitGrace.name, doexitGrace),
             (K.maxConnections.name, maxConnections), (K.maxInFlightPerConnection.name, maxInFlightPerConnection),
-            (K.maxInFlight.name, maxInFlight), (K.upstream.name, upstream),
+            (K.maxInFlight.name, maxInFlight), (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
+            (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
             (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),
             (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
-            (K.adminListen.name, adminListen), (K.adminTokenFile.name, adminTokenFile),
+            (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),
+            (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
         ]
         var values: [String: [String]] = [:]

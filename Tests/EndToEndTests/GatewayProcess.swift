@@ -20,19 +20,29 @@ final class GatewayProcess: Sendable {
     }()
 
     private let process: Process
-    private let lines = Mutex<[String]>([])
-    private let waiters = Mutex<[(predicate: @Sendable (String) -> Bool, continuation: CheckedContinuation<String?, Never>)]>([])
-    private let ended = Mutex(false)
+    /// Every line of stdout and stderr, merged, as they arrive.
+    let lines = Transcript<String>()
     private let exit = ExitState()
 
-    /// Starts `gtcp-gateway ARGUMENTS` with stdout and stderr merged.
-    init(_ arguments: [String], environment: [String: String] = [:], workingDirectory: URL? = nil) throws {
+    /// Starts `gtcp-gateway ARGUMENTS` with stdout and stderr merged; with `journalStream`,
+    /// `JOURNAL_STREAM` names that stream as systemd does when it hands stderr to journald.
+    init(
+        _ arguments: [String], environment: [String: String] = [:], workingDirectory: URL? = nil,
+        journalStream: Bool = false
+    ) throws {
         process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        let pipe = Pipe()
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "NOTIFY_SOCKET")
+        merged.removeValue(forKey: "WATCHDOG_USEC")
         merged.removeValue(forKey: "JOURNAL_STREAM")
+        if journalStream {
+            var status = stat()
+            fstat(pipe.fileHandleForWriting.fileDescriptor, &status)
+            merged["JOURNAL_STREAM"] = "\(status.st_dev):\(status.st_ino)"
+        }
         for (key, value) in environment {
             merged[key] = value
         }
@@ -40,7 +50,6 @@ final class GatewayProcess: Sendable {
         if let workingDirectory {
             process.currentDirectoryURL = workingDirectory
         }
-        let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
@@ -65,61 +74,28 @@ final class GatewayProcess: Sendable {
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
                     pending.removeSubrange(pending.startIndex...newline)
-                    received(line)
+                    lines.append(line)
                 }
             }
             if !pending.isEmpty {
-                received(String(decoding: pending, as: UTF8.self))
+                lines.append(String(decoding: pending, as: UTF8.self))
             }
-            outputEnded()
+            lines.end()
         }
     }
 
-    var output: [String] { lines.withLock { $0 } }
+    var output: [String] { lines.items }
 
     var pid: Int32 { process.processIdentifier }
 
-    private func received(_ line: String) {
-        lines.withLock { $0.append(line) }
-        let matched = waiters.withLock { waiters in
-            let matched = waiters.filter { $0.predicate(line) }
-            waiters.removeAll { $0.predicate(line) }
-            return matched
-        }
-        matched.forEach { $0.continuation.resume(returning: line) }
-    }
-
-    private func outputEnded() {
-        let waiting = waiters.withLock { waiters in
-            ended.withLock { $0 = true }
-            defer { waiters.removeAll() }
-            return waiters
-        }
-        waiting.forEach { $0.continuation.resume(returning: nil) }
-    }
-
     /// The first output line (already printed or still to come) containing `text`, or nil if
-    /// the output ends without one.
-    func line(containing text: String) async -> String? {
-        await line { $0.contains(text) }
+    /// the output ends without one; `occurrence` 2 waits for the second such line, and so on.
+    func line(containing text: String, occurrence: Int = 1) async -> String? {
+        await lines.item(occurrence) { $0.contains(text) }
     }
 
     func line(where predicate: @escaping @Sendable (String) -> Bool) async -> String? {
-        await withCheckedContinuation { continuation in
-            let found: String?? = waiters.withLock { waiters in
-                if let line = lines.withLock({ $0.first(where: predicate) }) {
-                    return .some(line)
-                }
-                if ended.withLock({ $0 }) {
-                    return .some(nil)
-                }
-                waiters.append((predicate, continuation))
-                return nil
-            }
-            if let found {
-                continuation.resume(returning: found)
-            }
-        }
+        await lines.item(where: predicate)
     }
 
     /// The port from a log line like `... on 127.0.0.1:40123`.
@@ -136,9 +112,10 @@ final class GatewayProcess: Sendable {
         kill(process.processIdentifier, signal)
     }
 
-    /// Waits for the process to exit and returns its exit status.
+    /// Waits for the process to exit and for the last of its output, and returns its exit status.
     func exitStatus() async -> Int32 {
-        await withCheckedContinuation { continuation in
+        await lines.waitForEnd()
+        return await withCheckedContinuation { continuation in
             let status: Int32? = exit.state.withLock { state in
                 if let status = state.status {
                     return status

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct ConnectionRoutesTests {
     @Test func listShowsEveryFieldWithNullsAndMillisecondTimestamps() async throws {
-        let connections = FakeConnections(snapshots: [.fake(id: 1, clientName: "sensor-7"), .fake(id: 2)])
+        let connections = FakeConnections(snapshots: [
+            .fake(id: 1, clientName: "sensor-7", clientCertificateSubject: "CN=sensor-7,O=Fleet"), .fake(id: 2),
+        ])
         try await withAdminRouter(connections: connections) { client in
             let response = try await client.execute(uri: "/connections", method: .get)
             #expect(response.status == .ok)
@@ -17,9 +19,11 @@ import Testing
             let list = try #require(body["connections"] as? [[String: Any]])
             #expect(list.count == 2)
             #expect(Set(list[0].keys) == [
-                "id", "remoteAddress", "clientName", "connectedAt", "lastActiveAt", "packetsIn", "packetsOut",
-                "bytesIn", "bytesOut", "inFlight", "closing",
+                "id", "remoteAddress", "clientName", "clientCertificateSubject", "connectedAt", "lastActiveAt",
+                "packetsIn", "packetsOut", "bytesIn", "bytesOut", "inFlight", "closing",
             ])
+            #expect(list[0]["clientCertificateSubject"] as? String == "CN=sensor-7,O=Fleet")
+            #expect(list[1]["clientCertificateSubject"] is NSNull)
             #expect(list[0]["id"] as? Int == 1)
             #expect(list[0]["clientName"] as? String == "sensor-7")
             #expect(list[1]["clientName"] is NSNull)

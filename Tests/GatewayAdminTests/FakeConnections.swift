@@ -93,11 +93,14 @@ struct FakeReadiness: ReadinessSource {
 }
 
 extension ConnectionSnapshot {
-    static func fake(id: ConnectionID, clientName: String? = nil, closing: Bool = false) -> ConnectionSnapshot {
+    static func fake(
+        id: ConnectionID, clientName: String? = nil, clientCertificateSubject: String? = nil, closing: Bool = false
+    ) -> ConnectionSnapshot {
         ConnectionSnapshot(
             id: id,
             remoteAddress: "127.0.0.1:\(40000 + id % 20000)",
             clientName: clientName,
+            clientCertificateSubject: clientCertificateSubject,
             connectedAt: Date(timeIntervalSince1970: 1_738_314_902.125),
             lastActiveAt: Date(timeIntervalSince1970: 1_738_315_000.25),
             packetsIn: 101,

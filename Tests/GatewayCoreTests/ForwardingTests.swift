@@ -166,3 +166,35 @@ struct ForwardingTests {
         }
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+struct OversizeReplyTests {
+    @Test func aReplyThatWouldNotFitTheClientsMaxDataSizeBecomesAnError() async throws {
+        let router = Router()
+        // 990 quote characters: within the 1000-byte limit as a body, far beyond it once escaped as Data.
+        router.post("/acts/quotes") { _, _ -> Response in
+            Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: String(repeating: "\"", count: 990))))
+        }
+        try await TestBackend.run(router) { port in
+            var logger = Logger(label: "test-upstream")
+            logger.logLevel = .critical
+            let upstream = try CurlUpstream(
+                configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}", maxResponseBytes: 1000),
+                logger: logger
+            )
+            let framing = try GtcpFraming(headerSize: 2, maxDataSize: 1000)
+            try await TestGateway.run(configuration: GatewayConfiguration(port: 0, framing: framing), upstream: upstream) { gateway in
+                let client = try await gateway.connect()
+                var replies = MessageReader(client)
+                try await client.send(Msg(act: "quotes"))
+                let reply = try #require(try await replies.next())
+                #expect(reply.act == "error")
+                #expect(reply.data.contains(#""error":"upstream response too large""#))
+                try await client.send(Msg(act: "hello"))
+                #expect(try await replies.next()?.act == "hello")
+                await client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+}

@@ -192,7 +192,8 @@ struct LifecycleEventsTests {
             let refusal = try #require(try await messages.next())
             #expect(refusal.act == "error")
             #expect(refusal.data.hasPrefix(#"{"act":"","error":"connection refused by the backend: "#))
-            #expect(gateway.droppedEvents("failed") == 1)
+            // The refused connection's own `disconnected` event may have failed by now too.
+            #expect(gateway.droppedEvents("failed") >= 1)
             await client.close()
         }
     }

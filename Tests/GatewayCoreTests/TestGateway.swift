@@ -20,6 +20,7 @@ struct TestGateway {
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         policy: ConnectionPolicy = ConnectionPolicy(),
         upstream: (any Upstream)? = nil,
+        tls: LiveTLSContext? = nil,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
         var logger = Logger(label: "gtcp-gateway-test")
@@ -35,7 +36,8 @@ struct TestGateway {
             readiness: GatewayReadiness(listeners: 1),
             metrics: GatewayMetrics(factory: NOOPMetricsHandler.instance),
             group: group,
-            logger: logger
+            logger: logger,
+            tls: tls
         )
         let serviceGroup = ServiceGroup(services: [server], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -23,4 +23,16 @@ import Yams
         let keys = try #require(try Yams.load(yaml: text) as? [String: Any]).keys
         #expect(Set(keys) == Set(SettingKeys.names))
     }
+
+    /// The commented example routes, uncommented, are valid routes.
+    @Test func deployConfigExampleRoutesLoad() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let example = lines.drop { $0 != "# routes:" }.prefix { $0.hasPrefix("# ") }.map { $0.dropFirst(2) }
+        #expect(example.count > 1)
+        let directory = try TemporaryDirectory()
+        let path = try directory.file("routes.yaml", example.joined(separator: "\n") + "\n")
+        let settings = try SettingsLoader(commandLine: CommandLineSettings(configFile: path), environment: [:]).load()
+        #expect(settings.upstream?.routes.routes.map(\.act.description) == ["order.create", "order.*", "device.*"])
+    }
 }

@@ -112,6 +112,22 @@ import Testing
         }
     }
 
+    @Test func clientCertificateSubjectIsSentWhenKnown() async throws {
+        try await withUpstream { upstream, _, _ in
+            var request = makeRequest("headers")
+            for subject in [String?.none, "CN=sensor-7,O=Fleet"] {
+                request.clientCertificateSubject = subject
+                let outcome = await upstream.forward(request)
+                guard case .reply(_, let data) = outcome else {
+                    Issue.record("expected a reply, got \(outcome)")
+                    return
+                }
+                let headers = try JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+                #expect(headers["x-gtcp-client-cert-subject"] == subject)
+            }
+        }
+    }
+
     @Test(arguments: [
         ("{\"a\":[1,2.5e3,true,null]}", "application/json"),
         (" [ ] ", "application/json"),

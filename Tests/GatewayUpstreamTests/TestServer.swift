@@ -19,9 +19,10 @@ struct PeerRequestContext: RequestContext {
 
 struct TestServerError: Error {}
 
-/// Runs `router` on 127.0.0.1 at a port the kernel picks, for as long as `body` runs.
+/// Runs `router` on 127.0.0.1 at a port the kernel picks (or `port`), for as long as `body` runs.
 func withTestServer<Context: RequestContext, Value: Sendable>(
     _ router: Router<Context>,
+    port: Int = 0,
     _ body: (_ port: Int) async throws -> Value
 ) async throws -> Value where Context.Source == ApplicationRequestContextSource {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -29,7 +30,7 @@ func withTestServer<Context: RequestContext, Value: Sendable>(
     logger.logLevel = .error
     let app = Application(
         router: router,
-        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        configuration: .init(address: .hostname("127.0.0.1", port: port)),
         onServerRunning: { channel in
             if let port = channel.localAddress?.port {
                 portContinuation.yield(port)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ExampleClientTests {
     private static func configuration(port: Int) -> ExampleClient.Configuration {
         ExampleClient.Configuration(
-            server: ServerAddress(host: "127.0.0.1", port: port),
+            endpoint: GtcpEndpoint(server: ServerAddress(host: "127.0.0.1", port: port)),
             heartbeatInterval: .milliseconds(50),
             helloAfter: .milliseconds(120)
         )

@@ -5,7 +5,7 @@ import Testing
 @Suite struct OneShotClientTests {
     private static func run(port: Int, request: Msg, timeout: Duration = .seconds(5), output: RecordedOutput) async -> Int32 {
         let configuration = OneShotClient.Configuration(
-            server: ServerAddress(host: "127.0.0.1", port: port),
+            endpoint: GtcpEndpoint(server: ServerAddress(host: "127.0.0.1", port: port)),
             request: request,
             timeout: timeout
         )

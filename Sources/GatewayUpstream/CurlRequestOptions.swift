@@ -1,11 +1,12 @@
 import CCurl
 import CurlShim
 
-/// The options every POST of the gateway sets on an easy handle, whatever it carries.
-enum CurlPostOptions {
+/// The options every request of the gateway sets on an easy handle, forwarded act or event post.
+enum CurlRequestOptions {
     static func apply(
         to easy: UnsafeMutableRawPointer,
         url: String,
+        method: UpstreamMethod,
         body: String,
         timeout: Duration,
         connectTimeout: Duration
@@ -20,9 +21,16 @@ enum CurlPostOptions {
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectTimeout.roundedUpMilliseconds))
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
 
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))
-        // The size first: COPYPOSTFIELDS copies exactly that many bytes, NULs included.
-        try check(curl_shim_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count)))
-        try check(body.withCString { curl_shim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0) })
+        if method.sendsBody {
+            try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))
+            // The size first: COPYPOSTFIELDS copies exactly that many bytes, NULs included.
+            try check(curl_shim_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.utf8.count)))
+            try check(body.withCString { curl_shim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0) })
+        } else {
+            try check(curl_shim_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
+        }
+        if method != .post && method != .get {
+            try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, method.rawValue))
+        }
     }
 }

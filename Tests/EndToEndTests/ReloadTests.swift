@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// SIGHUP on `serve`: the config file is read again while clients stay connected.
+@Suite(.timeLimit(.minutes(1)))
+struct ReloadTests {
+    /// A gateway started from `config.yaml` in a fresh directory, and one connected client.
+    struct Started {
+        let directory: TemporaryDirectory
+        let server: GatewayProcess
+        let client: TestConnection
+
+        init(greeting: String) async throws {
+            directory = try TemporaryDirectory()
+            let config = try directory.write("config.yaml", Self.config(greeting: greeting))
+            server = try GatewayProcess(["serve", "--config", config])
+            client = try await TestConnection(port: try await server.port(announcedBy: "gtcp listener on"))
+        }
+
+        static func config(greeting: String, extra: String = "") -> String {
+            "listen: 127.0.0.1:0\nadmin-listen: \"off\"\ngreeting: \"\(greeting)\"\n" + extra
+        }
+
+        func rewrite(_ text: String) throws {
+            try directory.write("config.yaml", text)
+        }
+
+        func stop() async -> Int32 {
+            await client.close()
+            server.signal(SIGTERM)
+            return await server.exitStatus()
+        }
+    }
+
+    @Test func sighupChangesTheGreetingOnTheSameConnection() async throws {
+        let started = try await Started(greeting: "before")
+        #expect(try await started.client.hello() == "before")
+
+        try started.rewrite(Started.config(greeting: "after"))
+        started.server.signal(SIGHUP)
+        #expect(await started.server.line(containing: "configuration reloaded") != nil)
+        #expect(try await started.client.hello() == "after")
+        #expect(!started.server.output.contains { $0.contains("closed [") }, "the connection was never closed")
+        #expect(await started.stop() == 0)
+    }
+
+    @Test func aBadConfigurationOnSighupIsRejectedAndTheRunningOneStays() async throws {
+        let started = try await Started(greeting: "running")
+        #expect(try await started.client.hello() == "running")
+
+        try started.rewrite(Started.config(greeting: "never applied", extra: "header-size: 9\nidle-timeout: soon\n"))
+        started.server.signal(SIGHUP)
+        let rejected = try #require(await started.server.line(containing: "reload rejected, keeping the running configuration"))
+        #expect(rejected.contains("header-size must be 1..4, got 9"))
+        #expect(started.server.output.contains { $0.contains("idle-timeout must be") })
+        #expect(try await started.client.hello() == "running")
+
+        // Fixed, the file applies on the next SIGHUP.
+        try started.rewrite(Started.config(greeting: "fixed"))
+        started.server.signal(SIGHUP)
+        #expect(await started.server.line(containing: "configuration reloaded") != nil)
+        #expect(try await started.client.hello() == "fixed")
+        #expect(await started.stop() == 0)
+    }
+
+    @Test func aRestartOnlyKeyChangedOnSighupIsLoggedAsNeedingARestart() async throws {
+        let started = try await Started(greeting: "before")
+        #expect(try await started.client.hello() == "before")
+
+        try started.rewrite(Started.config(greeting: "after", extra: "max-connections: 5\nshutdown-grace: 1s\n"))
+        started.server.signal(SIGHUP)
+        let warning = try #require(
+            await started.server.line(containing: "configuration reloaded; these changes take effect after a restart:"))
+        #expect(warning.hasSuffix(": max-connections, shutdown-grace"))
+        // The live keys of the same file apply at once.
+        #expect(try await started.client.hello() == "after")
+        #expect(await started.stop() == 0)
+    }
+}
