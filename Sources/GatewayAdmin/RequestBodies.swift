@@ -30,3 +30,26 @@ package struct MessageRequest: Decodable {
         self.data = try object.string("data") ?? ""
     }
 }
+
+/// `{"act": "...", "data": "...", "replyAct": "...", "timeoutMs": N}`; only the act is required.
+struct ExchangeRequest: Decodable {
+    var act: String
+    var data: String
+    /// The act of the answer; the request's own act when absent.
+    var replyAct: String
+    var timeoutMs: Int
+
+    static let timeoutRange = 1...300_000
+    static let defaultTimeoutMs = 10_000
+
+    init(from decoder: any Decoder) throws {
+        let object = try JSONObject(decoder, fields: ["act", "data", "replyAct", "timeoutMs"])
+        guard let act = try object.string("act") else {
+            throw Problem.badRequest("field \"act\" is required")
+        }
+        self.act = act
+        self.data = try object.string("data") ?? ""
+        self.replyAct = try object.string("replyAct") ?? act
+        self.timeoutMs = try object.integer("timeoutMs", in: Self.timeoutRange) ?? Self.defaultTimeoutMs
+    }
+}

@@ -3,8 +3,8 @@ import NIOCore
 /// The life of one client connection and the flow control of its packets, as a value with no I/O.
 ///
 /// Packets are processed one at a time in arrival order. While the connection may not take more
-/// work (its in-flight cap is reached, it waits for a gateway-wide slot, or its output is not
-/// writable), packets already read wait in a backlog and the socket is not read: TCP pushes
+/// work (its in-flight cap is reached, it waits for a gateway-wide slot, its output is not
+/// writable, or the backend has not admitted it yet), packets already read wait in a backlog and the socket is not read: TCP pushes
 /// back on the client and nothing is dropped.
 struct ConnectionStateMachine<Packet, Parked> {
     enum Lifecycle: Equatable {
@@ -35,6 +35,8 @@ struct ConnectionStateMachine<Packet, Parked> {
     private var backlog = CircularBuffer<Packet>()
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
+    /// The backend has not admitted the connection yet (connect hook).
+    private var awaitingAdmission = false
 
     init(maxInFlight: Int, maxOutboundBytes: Int) {
         precondition(maxInFlight > 0 && maxOutboundBytes > 0)
@@ -43,7 +45,7 @@ struct ConnectionStateMachine<Packet, Parked> {
     }
 
     private var canProcess: Bool {
-        lifecycle != .closed && inFlight < maxInFlight && parked == nil && writable
+        lifecycle != .closed && !awaitingAdmission && inFlight < maxInFlight && parked == nil && writable
     }
 
     var isClosing: Bool { lifecycle != .open }
@@ -111,6 +113,15 @@ struct ConnectionStateMachine<Packet, Parked> {
     /// this cap is what bounds them.
     func outputPending(_ bytes: Int) -> OutputAction {
         lifecycle != .closed && bytes > maxOutboundBytes ? .closeSlowReader : .none
+    }
+
+    /// Until `admitted()`, packets wait unread, as at any other limit.
+    mutating func admissionRequested() {
+        awaitingAdmission = true
+    }
+
+    mutating func admitted() {
+        awaitingAdmission = false
     }
 
     mutating func doexitRequested() -> DoexitAction {

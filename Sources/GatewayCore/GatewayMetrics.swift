@@ -11,6 +11,8 @@ enum CloseReason: String, CaseIterable, Sendable {
     /// Its unread output passed `maxOutboundBytes`.
     case slowReader = "slow_reader"
     case shutdown = "shutdown"
+    /// The connect hook did not admit it.
+    case admissionRefused = "admission_refused"
 }
 
 /// How an upstream request ended, as counted in `gtcp_upstream_requests_total{outcome}`.
@@ -18,6 +20,14 @@ enum UpstreamResult: String, CaseIterable, Sendable {
     case reply
     case noReply = "no_reply"
     case failed
+}
+
+/// Why a lifecycle event was not delivered, as counted in `gtcp_events_dropped_total{reason}`.
+enum EventDropReason: String, CaseIterable, Sendable {
+    case queueFull = "queue_full"
+    /// Given up after its tries, or refused by the receiver.
+    case failed
+    case shutdown
 }
 
 /// The gateway's metrics, made once with the factory the composition root chooses.
@@ -38,6 +48,8 @@ public struct GatewayMetrics: Sendable {
     let upstreamInFlight: Meter
     let repliesDropped: Counter
     let doexitSent: Counter
+    let eventsSent: Counter
+    let eventsDropped: [EventDropReason: Counter]
 
     public init(factory: any MetricsFactory) {
         connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
@@ -69,5 +81,11 @@ public struct GatewayMetrics: Sendable {
         upstreamInFlight = Meter(label: "gtcp_upstream_in_flight", dimensions: [], factory: factory)
         repliesDropped = Counter(label: "gtcp_replies_dropped_total", dimensions: [], factory: factory)
         doexitSent = Counter(label: "gtcp_doexit_sent_total", dimensions: [], factory: factory)
+        eventsSent = Counter(label: "gtcp_events_sent_total", dimensions: [], factory: factory)
+        eventsDropped = Dictionary(
+            uniqueKeysWithValues: EventDropReason.allCases.map {
+                ($0, Counter(label: "gtcp_events_dropped_total", dimensions: [("reason", $0.rawValue)], factory: factory))
+            }
+        )
     }
 }

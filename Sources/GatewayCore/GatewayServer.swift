@@ -31,7 +31,8 @@ public final class GatewayServer: Service {
         metrics: GatewayMetrics,
         group: any EventLoopGroup,
         logger: Logger,
-        tls: LiveTLSContext? = nil
+        tls: LiveTLSContext? = nil,
+        events: LifecycleEvents? = nil
     ) {
         self.configuration = configuration
         self.group = group
@@ -50,7 +51,8 @@ public final class GatewayServer: Service {
             metrics: metrics,
             logger: logger,
             unroutedActs: LogOnce(),
-            bootID: String(UInt32.random(in: .min ... .max), radix: 16)
+            bootID: String(UInt32.random(in: .min ... .max), radix: 16),
+            events: events
         )
     }
 
@@ -91,7 +93,8 @@ public final class GatewayServer: Service {
         readiness.drainingStarted()
         try? await listener.close()
         let registry = environment.registry
-        let told = await registry.doexitAll(data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter())
+        let told = await registry.doexitAll(
+            data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter(), cause: .shutdown)
         logger.info("draining: told \(told) clients to exit, waiting up to \(configuration.shutdownGrace)")
         let grace = configuration.shutdownGrace
         let allClosed = await withTaskGroup(of: Bool.self) { group in

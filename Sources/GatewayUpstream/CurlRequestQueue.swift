@@ -10,8 +10,21 @@ struct QueuedUpstreamRequest: Sendable {
     var enqueuedAt: ContinuousClock.Instant
 }
 
-/// What the callers' threads share with the loop thread: new requests, the configuration, the
-/// in-flight count and the shutdown handshake, all under one lock.
+/// A post accepted by `CurlClient.post`, waiting for the loop thread to start it.
+struct QueuedPost: Sendable {
+    var post: HTTPPost
+    var completion: @Sendable (HTTPPostResult) -> Void
+    var enqueuedAt: ContinuousClock.Instant
+}
+
+/// Everything the loop thread is asked to send.
+enum CurlWork: Sendable {
+    case forward(QueuedUpstreamRequest)
+    case post(QueuedPost)
+}
+
+/// What the callers' threads share with the loop thread: new work, the in-flight count and the
+/// shutdown handshake, all under one lock.
 final class CurlRequestQueue: Sendable {
     private enum Phase {
         case running
@@ -21,8 +34,7 @@ final class CurlRequestQueue: Sendable {
     }
 
     private struct State {
-        var configuration: UpstreamConfiguration
-        var queued: [QueuedUpstreamRequest] = []
+        var queued: [CurlWork] = []
         var inFlight = 0
         var phase = Phase.running
     }
@@ -35,8 +47,8 @@ final class CurlRequestQueue: Sendable {
     /// seen `.draining`, so a wakeup can never reach a freed handle.
     private let wakeup: CurlWakeup
 
-    init(configuration: UpstreamConfiguration, wakeup: CurlWakeup) {
-        self.state = NIOLockedValueBox(State(configuration: configuration))
+    init(wakeup: CurlWakeup) {
+        self.state = NIOLockedValueBox(State())
         self.wakeup = wakeup
     }
 
@@ -44,41 +56,19 @@ final class CurlRequestQueue: Sendable {
         state.withLockedValue { $0.inFlight }
     }
 
-    func update(_ configuration: UpstreamConfiguration) {
-        state.withLockedValue { $0.configuration = configuration }
-    }
-
-    enum Admission {
-        case accepted
-        case shuttingDown
-        /// No route takes the act and there is no default URL.
-        case unrouted
-    }
-
-    /// Takes the request unless shutdown has begun or it has nowhere to go.
-    func enqueue(
-        _ request: UpstreamRequest,
-        completion: @escaping @Sendable (UpstreamOutcome) -> Void
-    ) -> Admission {
-        let enqueuedAt = ContinuousClock.now
-        return state.withLockedValue { state in
-            guard case .running = state.phase else { return .shuttingDown }
-            guard let target = state.configuration.target(for: request) else { return .unrouted }
-            state.queued.append(
-                QueuedUpstreamRequest(
-                    request: request, target: target, completion: completion, enqueuedAt: enqueuedAt))
+    /// False once shutdown has begun; the work was not taken.
+    func enqueue(_ work: CurlWork) -> Bool {
+        state.withLockedValue { state in
+            guard case .running = state.phase else { return false }
+            state.queued.append(work)
             state.inFlight += 1
             wakeup.wake()
-            return .accepted
+            return true
         }
     }
 
-    func hasTarget(for act: String) -> Bool {
-        state.withLockedValue { $0.configuration.hasTarget(for: act) }
-    }
-
-    /// For the loop thread: the requests to start, and whether to stop once nothing is in flight.
-    func takeQueued() -> (requests: [QueuedUpstreamRequest], draining: Bool) {
+    /// For the loop thread: the work to start, and whether to stop once nothing is in flight.
+    func takeQueued() -> (work: [CurlWork], draining: Bool) {
         state.withLockedValue { state in
             let requests = state.queued
             state.queued = []
