@@ -88,3 +88,29 @@ bench: deps
 
 clean:
 	rm -rf .build $(VENV)
+
+# Reliability checks, outside `make test`.
+FUZZ_TARGETS = fuzz-frame-decoder fuzz-msg-json fuzz-settings fuzz-admin-request
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-smoke test-tsan test-asan soak
+
+# Each fuzz target for FUZZ_SECONDS with AddressSanitizer (release build in .build-fuzz).
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: deps
+	scripts/fuzz.sh 20 $(FUZZ_TARGETS)
+
+# The Swift tests under ThreadSanitizer; a race report fails the run even if every test passed.
+test-tsan: deps
+	GTCP_CHURN_CONNECTIONS=20000 scripts/sanitized-tests.sh thread .build-tsan
+
+# The Swift tests under AddressSanitizer (leak checking off: the runtime's caches look like leaks).
+test-asan: deps
+	GTCP_CHURN_CONNECTIONS=20000 ASAN_OPTIONS=detect_leaks=0 scripts/sanitized-tests.sh address .build-asan
+
+# Minutes of mixed client traffic and admin calls on the real binary; reports errors and RSS.
+SOAK_SECONDS ?= 300
+soak: build
+	scripts/soak.sh $(BIN_DEBUG)/gtcp-gateway $(SOAK_SECONDS)

@@ -5,7 +5,13 @@ let package = Package(
     name: "gtcp-gateway",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "gtcp-gateway", targets: ["gtcp-gateway"])
+        .executable(name: "gtcp-gateway", targets: ["gtcp-gateway"]),
+        // libFuzzer targets: `make fuzz` builds them with --sanitize=fuzzer; a plain build links
+        // them as executables that do nothing.
+        .executable(name: "fuzz-frame-decoder", targets: ["fuzz-frame-decoder"]),
+        .executable(name: "fuzz-msg-json", targets: ["fuzz-msg-json"]),
+        .executable(name: "fuzz-settings", targets: ["fuzz-settings"]),
+        .executable(name: "fuzz-admin-request", targets: ["fuzz-admin-request"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -49,6 +55,7 @@ let package = Package(
                 "CCurl",
                 "CurlShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -124,6 +131,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "fuzz-frame-decoder",
+            dependencies: [
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "fuzz-msg-json",
+            dependencies: ["GtcpWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .executableTarget(name: "fuzz-settings", dependencies: ["GatewayService"]),
+        .executableTarget(name: "fuzz-admin-request", dependencies: ["GatewayAdmin"]),
 
         .testTarget(
             name: "GtcpWireTests",
@@ -155,6 +176,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
         .testTarget(

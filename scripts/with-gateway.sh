@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against a live gateway: starts the example upstream and the gateway on
-# ephemeral loopback ports, exports GATEWAY_PORT, ADMIN_URL and GTCP_GATEWAY_ADMIN_TOKEN, runs
-# the command, then stops the gateway with SIGTERM and fails unless it exits 0.
+# ephemeral loopback ports, exports GATEWAY_PORT, GATEWAY_PID, ADMIN_URL and
+# GTCP_GATEWAY_ADMIN_TOKEN, runs the command, then stops the gateway with SIGTERM and fails
+# unless it exits 0.
 #
 #   scripts/with-gateway.sh BINARY COMMAND [ARGS...]
 set -euo pipefail
@@ -43,7 +44,8 @@ pids+=("$gateway")
 export LOG_LEVEL=warning
 GATEWAY_PORT=$(port_from "$work/gateway.log" "gtcp listener on")
 ADMIN_URL="http://127.0.0.1:$(port_from "$work/gateway.log" "admin API on")"
-export GATEWAY_PORT ADMIN_URL
+GATEWAY_PID=$gateway
+export GATEWAY_PORT ADMIN_URL GATEWAY_PID
 
 status=0
 "$@" || status=$?

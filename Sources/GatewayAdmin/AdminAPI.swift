@@ -48,6 +48,7 @@ public enum AdminAPI {
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         return router
     }

@@ -6,6 +6,7 @@ protocol AdminConnections: Sendable {
     func page(after cursor: ConnectionID?, limit: Int, filter: ConnectionFilter) async -> ConnectionPage
     func snapshot(of id: ConnectionID) async -> ConnectionSnapshot?
     func push(_ msg: Msg, to id: ConnectionID) async -> PushOutcome
+    func request(_ msg: Msg, to id: ConnectionID, replyAct: String, timeout: Duration) async -> RequestOutcome
     func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome
     func close(_ id: ConnectionID) async -> PushOutcome
     func broadcast(_ msg: Msg, filter: ConnectionFilter) async -> Int

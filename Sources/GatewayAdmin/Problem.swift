@@ -46,6 +46,28 @@ extension Problem {
 }
 
 extension Problem {
+    /// The problem a request outcome other than `.answered` stands for.
+    init?(_ outcome: RequestOutcome, id: ConnectionID, replyAct: String, timeoutMs: Int) {
+        switch outcome {
+        case .answered: return nil
+        case .notFound: self = .notFound(id)
+        case .closing: self = .closing(id)
+        case .tooLarge(let framingError): self = .tooLarge(framingError)
+        case .tooManyWaiting(let limit):
+            self = Problem(
+                status: .tooManyRequests,
+                detail: "connection \(id) already has \(limit) requests waiting for answers")
+        case .timedOut:
+            self = Problem(
+                status: .gatewayTimeout,
+                detail: "connection \(id) sent no \(replyAct) message within \(timeoutMs)ms")
+        case .connectionClosed:
+            self = Problem(status: .badGateway, detail: "connection \(id) closed before answering")
+        }
+    }
+}
+
+extension Problem {
     /// The problem a registry outcome other than `.sent` stands for.
     init?(_ outcome: PushOutcome, id: ConnectionID) {
         switch outcome {

@@ -86,6 +86,13 @@ struct AcceptedJSON: Encodable {
     let status: String
 }
 
+/// The client's answer to a request.
+struct AnswerJSON: Encodable {
+    let id: ConnectionID
+    let act: String
+    let data: String
+}
+
 struct DoexitCountJSON: Encodable {
     let told: Int
 }

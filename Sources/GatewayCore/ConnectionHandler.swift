@@ -9,6 +9,7 @@ import NIOCore
 final class ConnectionEnvironment: Sendable {
     let framing: GtcpFraming
     let maxInFlightPerConnection: Int
+    let maxOutboundBytes: Int
     let policy: LivePolicy
     let upstream: (any Upstream)?
     let registry: ConnectionRegistry
@@ -18,10 +19,12 @@ final class ConnectionEnvironment: Sendable {
     let unroutedActs: LogOnce
     /// Makes request ids unique across restarts of the gateway.
     let bootID: String
+    let events: LifecycleEvents?
 
     init(
         framing: GtcpFraming,
         maxInFlightPerConnection: Int,
+        maxOutboundBytes: Int,
         policy: LivePolicy,
         upstream: (any Upstream)?,
         registry: ConnectionRegistry,
@@ -29,10 +32,12 @@ final class ConnectionEnvironment: Sendable {
         metrics: GatewayMetrics,
         logger: Logger,
         unroutedActs: LogOnce,
-        bootID: String
+        bootID: String,
+        events: LifecycleEvents?
     ) {
         self.framing = framing
         self.maxInFlightPerConnection = maxInFlightPerConnection
+        self.maxOutboundBytes = maxOutboundBytes
         self.policy = policy
         self.upstream = upstream
         self.registry = registry
@@ -41,6 +46,7 @@ final class ConnectionEnvironment: Sendable {
         self.logger = logger
         self.unroutedActs = unroutedActs
         self.bootID = bootID
+        self.events = events
     }
 }
 
@@ -81,12 +87,27 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var idleTimer: Scheduled<Void>?
     private var ageTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
+    /// Why the gateway sent `doexit`, once it has.
+    private var exitCause: DisconnectReason?
+    private var answerWaiters = AnswerWaiters<AnswerWaiter>(capacity: ConnectionHandler.maxAnswerWaiters)
+
+    /// An admin request waiting for the client's answer.
+    private struct AnswerWaiter {
+        let answer: EventLoopPromise<RequestOutcome>
+        let timeout: Scheduled<Void>
+    }
+
+    /// Admin requests one connection may have waiting for answers at once.
+    static let maxAnswerWaiters = 64
 
     init(environment: ConnectionEnvironment, clientCertificateSubject: String? = nil) {
         self.environment = environment
         self.clientCertificateSubject = clientCertificateSubject
         self.encoder = GtcpMsgEncoder(framing: environment.framing)
-        self.state = ConnectionStateMachine(maxInFlight: environment.maxInFlightPerConnection)
+        self.state = ConnectionStateMachine(
+            maxInFlight: environment.maxInFlightPerConnection,
+            maxOutboundBytes: environment.maxOutboundBytes
+        )
     }
 
     // MARK: Channel events
@@ -100,6 +121,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        failAnswerWaiters()
         environment.registry.releaseReservation()
     }
 
@@ -185,8 +207,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
             reply(ErrorReply.message(act: "", error: "invalid package structure: \(error)"), context: context)
             return
         }
+        // An answer an admin request waits for goes there, and nowhere else.
+        if !answerWaiters.isEmpty, let waiter = answerWaiters.take(for: msg.act) {
+            waiter.timeout.cancel()
+            waiter.answer.succeed(.answered(msg))
+            return
+        }
         switch msg.act {
         case "hello":
+            if msg.data != clientName {
+                environment.events?.hello(id, remoteAddress: remoteAddress, clientName: msg.data)
+            }
             clientName = msg.data
             environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
             // Encoded once per greeting, not per hello.
@@ -365,12 +396,50 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return .tooLarge("\(error)")
         }
         flushIfNeeded(context: context)
-        return .sent
+        // The flush may have found the client too slow and closed it.
+        return state.lifecycle == .open ? .sent : .closing
+    }
+
+    /// Sends `msg` now, as `push` does, and completes `answer` with the client's next message
+    /// whose act is `replyAct`, which is then not handled otherwise.
+    func request(_ msg: Msg, replyAct: String, timeout: Duration, answer: EventLoopPromise<RequestOutcome>) {
+        guard let context, state.lifecycle == .open else {
+            return answer.succeed(.closing)
+        }
+        let packet: ByteBuffer
+        do {
+            packet = try encodeOrThrow(msg)
+        } catch {
+            return answer.succeed(.tooLarge("\(error)"))
+        }
+        let added = answerWaiters.add(for: replyAct) { serial in
+            let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) {
+                self.answerTimedOut(serial, act: replyAct)
+            }
+            return AnswerWaiter(answer: answer, timeout: timeout)
+        }
+        guard added else {
+            return answer.succeed(.tooManyWaiting(limit: Self.maxAnswerWaiters))
+        }
+        write(packet, context: context)
+        flushIfNeeded(context: context)
+    }
+
+    /// The waiter goes, so that a late answer is handled as any other message.
+    private func answerTimedOut(_ serial: UInt64, act: String) {
+        answerWaiters.remove(serial, for: act)?.answer.succeed(.timedOut)
+    }
+
+    private func failAnswerWaiters() {
+        for waiter in answerWaiters.removeAll() {
+            waiter.timeout.cancel()
+            waiter.answer.succeed(.connectionClosed)
+        }
     }
 
     /// Sends `doexit` after the replies still owed, and closes the connection if the client has
-    /// not after `grace`.
-    func doexit(data: String, grace: Duration) -> PushOutcome {
+    /// not after `grace`. `cause` is what its `disconnected` event will give as the reason.
+    func doexit(data: String, grace: Duration, cause: DisconnectReason = .doexit) -> PushOutcome {
         guard let context else { return .closing }
         let packet: ByteBuffer
         do {
@@ -382,9 +451,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .alreadyExiting, .alreadyClosed:
             return .closing
         case .sendDoexit:
+            exitCause = cause
             environment.metrics.doexitSent.increment()
             replies.append(packet) { write($0, context: context) }
             flushIfNeeded(context: context)
+            guard state.lifecycle != .closed else { return .closing }
             graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace.timeAmount) {
                 self.close(reason: .doexitGraceExpired)
             }
@@ -444,6 +515,24 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard needsFlush, !batchingWrites else { return }
         needsFlush = false
         context.flush()
+        closeIfSlowReader(context: context)
+    }
+
+    /// What a flush leaves behind is what the client has not read yet. Below the high-water
+    /// mark the channel is writable, which is cheaper to ask than the buffered byte count.
+    private func closeIfSlowReader(context: ChannelHandlerContext) {
+        guard !context.channel.isWritable,
+            let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)
+        else { return }
+        switch state.outputPending(pending) {
+        case .none:
+            break
+        case .closeSlowReader:
+            environment.logger.info(
+                "closing [\(remoteAddress)]: \(pending) bytes of output not read (max \(environment.maxOutboundBytes))"
+            )
+            close(reason: .slowReader)
+        }
     }
 
     // MARK: Lifecycle
@@ -457,6 +546,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         environment.metrics.connectionsAccepted.increment()
         environment.metrics.connectionsOpen.increment()
         environment.logger.debug("client connected [\(remoteAddress)] id=\(id)")
+        announceConnected(context: context)
 
         let policy = environment.policy.current
         scheduleIdleCheck(in: policy.idleTimeout?.timeAmount ?? Self.idleRecheck, context: context)
@@ -477,10 +567,49 @@ final class ConnectionHandler: ChannelDuplexHandler {
         environment.metrics.connectionsOpen.decrement()
         let reason = closeReason ?? .clientClosed
         environment.metrics.connectionsClosed[reason]?.increment()
+        failAnswerWaiters()
+        environment.events?.disconnected(
+            id, remoteAddress: remoteAddress, clientName: clientName,
+            reason: DisconnectReason(reason, exitCause: exitCause))
         if reason == .clientClosed {
             environment.logger.info("client closed [\(remoteAddress)]")
         } else {
             environment.logger.info("closed [\(remoteAddress)]: \(reason.rawValue.replacingOccurrences(of: "_", with: " "))")
+        }
+    }
+
+    /// Queues the `connected` event; with the connect hook on, packets wait unread until the
+    /// backend admits the connection, and a refusal closes it with an `error` message.
+    private func announceConnected(context: ChannelHandlerContext) {
+        guard let events = environment.events else { return }
+        guard events.connectHook else {
+            events.connected(id, remoteAddress: remoteAddress, admission: nil)
+            return
+        }
+        state.admissionRequested()
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        events.connected(id, remoteAddress: remoteAddress) { admission in
+            eventLoop.execute { loopBound.value.admissionDecided(admission) }
+        }
+    }
+
+    private func admissionDecided(_ admission: Admission) {
+        guard let context, state.lifecycle != .closed else { return }
+        switch admission {
+        case .admitted:
+            state.admitted()
+            resumeProcessing(context: context)
+        case .refused(let why):
+            environment.logger.info("closing [\(remoteAddress)]: connection refused by the backend: \(why)")
+            if closeReason == nil {
+                closeReason = .admissionRefused
+            }
+            if let reply = encode(ErrorReply.message(act: "", error: "connection refused by the backend: \(why)")) {
+                write(reply, context: context)
+                context.flush()
+            }
+            context.close(promise: nil)
         }
     }
 

@@ -145,6 +145,22 @@ public final class ConnectionRegistry: Sendable {
         await withConnection(id) { $0.push(msg) } ?? .notFound
     }
 
+    /// Sends `msg` and waits up to `timeout` for the client's next message whose act is `replyAct`.
+    public func request(_ msg: Msg, to id: ConnectionID, replyAct: String, timeout: Duration) async -> RequestOutcome {
+        guard id > 0 else { return .notFound }
+        let shard = shards[shardIndex(of: id)]
+        let outcome = try? await shard.eventLoop.flatSubmit {
+            let answer = shard.eventLoop.makePromise(of: RequestOutcome.self)
+            if let connection = shard.table.value.connections[id] {
+                connection.request(msg, replyAct: replyAct, timeout: timeout, answer: answer)
+            } else {
+                answer.succeed(.notFound)
+            }
+            return answer.futureResult
+        }.get()
+        return outcome ?? .notFound
+    }
+
     public func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome {
         await withConnection(id) { $0.doexit(data: data, grace: grace) } ?? .notFound
     }
@@ -158,7 +174,12 @@ public final class ConnectionRegistry: Sendable {
     }
 
     public func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int {
-        await forEachConnection(matching: filter) { $0.doexit(data: data, grace: grace) == .sent }
+        await doexitAll(data: data, grace: grace, filter: filter, cause: .doexit)
+    }
+
+    /// `cause` is what the connections' `disconnected` events will give as the reason.
+    func doexitAll(data: String, grace: Duration, filter: ConnectionFilter, cause: DisconnectReason) async -> Int {
+        await forEachConnection(matching: filter) { $0.doexit(data: data, grace: grace, cause: cause) == .sent }
     }
 
     func closeAll(reason: CloseReason) async {

@@ -1,4 +1,5 @@
 import Foundation
+import GtcpWire
 
 public typealias ConnectionID = UInt64
 
@@ -45,4 +46,18 @@ public enum PushOutcome: Sendable, Equatable {
     case notFound
     case closing
     case tooLarge(String)
+}
+
+/// How an admin request to one connection ended.
+public enum RequestOutcome: Sendable, Equatable {
+    /// The client's next message with the awaited act.
+    case answered(Msg)
+    case notFound
+    case closing
+    case tooLarge(String)
+    /// `limit` requests of this connection wait for answers already.
+    case tooManyWaiting(limit: Int)
+    case timedOut
+    /// The connection closed before the client answered.
+    case connectionClosed
 }

@@ -3,8 +3,8 @@ import NIOCore
 /// The life of one client connection and the flow control of its packets, as a value with no I/O.
 ///
 /// Packets are processed one at a time in arrival order. While the connection may not take more
-/// work (its in-flight cap is reached, it waits for a gateway-wide slot, or its output is not
-/// writable), packets already read wait in a backlog and the socket is not read: TCP pushes
+/// work (its in-flight cap is reached, it waits for a gateway-wide slot, its output is not
+/// writable, or the backend has not admitted it yet), packets already read wait in a backlog and the socket is not read: TCP pushes
 /// back on the client and nothing is dropped.
 struct ConnectionStateMachine<Packet, Parked> {
     enum Lifecycle: Equatable {
@@ -20,9 +20,16 @@ struct ConnectionStateMachine<Packet, Parked> {
         case alreadyClosed
     }
 
+    enum OutputAction: Equatable {
+        case none
+        /// More output waits for the client than the cap allows: it is not reading.
+        case closeSlowReader
+    }
+
     private(set) var lifecycle: Lifecycle = .open
     private(set) var inFlight = 0
     private let maxInFlight: Int
+    private let maxOutboundBytes: Int
     private var parked: Parked?
     private var writable = true
     /// Grows on demand: most connections never backlog, and 16 empty slots cost every idle
@@ -30,14 +37,17 @@ struct ConnectionStateMachine<Packet, Parked> {
     private var backlog = CircularBuffer<Packet>(initialCapacity: 1)
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
+    /// The backend has not admitted the connection yet (connect hook).
+    private var awaitingAdmission = false
 
-    init(maxInFlight: Int) {
-        precondition(maxInFlight > 0)
+    init(maxInFlight: Int, maxOutboundBytes: Int) {
+        precondition(maxInFlight > 0 && maxOutboundBytes > 0)
         self.maxInFlight = maxInFlight
+        self.maxOutboundBytes = maxOutboundBytes
     }
 
     private var canProcess: Bool {
-        lifecycle != .closed && inFlight < maxInFlight && parked == nil && writable
+        lifecycle != .closed && !awaitingAdmission && inFlight < maxInFlight && parked == nil && writable
     }
 
     var isClosing: Bool { lifecycle != .open }
@@ -98,6 +108,22 @@ struct ConnectionStateMachine<Packet, Parked> {
 
     mutating func writabilityChanged(isWritable: Bool) {
         writable = isWritable
+    }
+
+    /// `bytes` of output still wait for the client after a flush. Replies are bounded by the
+    /// in-flight cap and by not reading while unwritable; pushes and broadcasts are not, so
+    /// this cap is what bounds them.
+    func outputPending(_ bytes: Int) -> OutputAction {
+        lifecycle != .closed && bytes > maxOutboundBytes ? .closeSlowReader : .none
+    }
+
+    /// Until `admitted()`, packets wait unread, as at any other limit.
+    mutating func admissionRequested() {
+        awaitingAdmission = true
+    }
+
+    mutating func admitted() {
+        awaitingAdmission = false
     }
 
     mutating func doexitRequested() -> DoexitAction {

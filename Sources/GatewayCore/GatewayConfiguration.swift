@@ -15,6 +15,10 @@ public struct GatewayConfiguration: Sendable {
     public var maxInFlight: Int
     /// How long a draining gateway waits for clients to close after `doexit`.
     public var shutdownGrace: Duration
+    /// A connection with more output than this waiting for the client to read is closed as a
+    /// slow reader. Raised to one packet of `framing.maxDataSize` when below it, so that one
+    /// large reply never counts against a client that reads.
+    public var maxOutboundBytes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -23,7 +27,8 @@ public struct GatewayConfiguration: Sendable {
         maxConnections: Int = 100_000,
         maxInFlightPerConnection: Int = 16,
         maxInFlight: Int = 4096,
-        shutdownGrace: Duration = .seconds(10)
+        shutdownGrace: Duration = .seconds(10),
+        maxOutboundBytes: Int = 4 << 20
     ) {
         self.host = host
         self.port = port
@@ -32,6 +37,12 @@ public struct GatewayConfiguration: Sendable {
         self.maxInFlightPerConnection = maxInFlightPerConnection
         self.maxInFlight = maxInFlight
         self.shutdownGrace = shutdownGrace
+        self.maxOutboundBytes = maxOutboundBytes
+    }
+
+    /// `maxOutboundBytes`, at least one whole packet.
+    var outboundByteLimit: Int {
+        max(maxOutboundBytes, framing.headerSize + framing.maxDataSize)
     }
 }
 

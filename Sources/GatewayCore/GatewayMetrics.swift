@@ -8,7 +8,11 @@ enum CloseReason: String, CaseIterable, Sendable {
     case adminClose = "admin_close"
     case framingError = "framing_error"
     case connectionError = "connection_error"
+    /// Its unread output passed `maxOutboundBytes`.
+    case slowReader = "slow_reader"
     case shutdown = "shutdown"
+    /// The connect hook did not admit it.
+    case admissionRefused = "admission_refused"
 }
 
 /// How an upstream request ended, as counted in `gtcp_upstream_requests_total{outcome}`.
@@ -18,11 +22,20 @@ enum UpstreamResult: String, CaseIterable, Sendable {
     case failed
 }
 
+/// Why a lifecycle event was not delivered, as counted in `gtcp_events_dropped_total{reason}`.
+enum EventDropReason: String, CaseIterable, Sendable {
+    case queueFull = "queue_full"
+    /// Given up after its tries, or refused by the receiver.
+    case failed
+    case shutdown
+}
+
 /// The gateway's metrics, made once with the factory the composition root chooses.
 public struct GatewayMetrics: Sendable {
     let connectionsOpen: Meter
     let connectionsAccepted: Counter
     let connectionsRejected: Counter
+    let acceptErrors: Counter
     let connectionsClosed: [CloseReason: Counter]
     let packetsIn: Counter
     let packetsOut: Counter
@@ -35,11 +48,14 @@ public struct GatewayMetrics: Sendable {
     let upstreamInFlight: Meter
     let repliesDropped: Counter
     let doexitSent: Counter
+    let eventsSent: Counter
+    let eventsDropped: [EventDropReason: Counter]
 
     public init(factory: any MetricsFactory) {
         connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
         connectionsAccepted = Counter(label: "gtcp_connections_accepted_total", dimensions: [], factory: factory)
         connectionsRejected = Counter(label: "gtcp_connections_rejected_total", dimensions: [], factory: factory)
+        acceptErrors = Counter(label: "gtcp_accept_errors_total", dimensions: [], factory: factory)
         connectionsClosed = Dictionary(
             uniqueKeysWithValues: CloseReason.allCases.map {
                 ($0, Counter(label: "gtcp_connections_closed_total", dimensions: [("reason", $0.rawValue)], factory: factory))
@@ -65,5 +81,11 @@ public struct GatewayMetrics: Sendable {
         upstreamInFlight = Meter(label: "gtcp_upstream_in_flight", dimensions: [], factory: factory)
         repliesDropped = Counter(label: "gtcp_replies_dropped_total", dimensions: [], factory: factory)
         doexitSent = Counter(label: "gtcp_doexit_sent_total", dimensions: [], factory: factory)
+        eventsSent = Counter(label: "gtcp_events_sent_total", dimensions: [], factory: factory)
+        eventsDropped = Dictionary(
+            uniqueKeysWithValues: EventDropReason.allCases.map {
+                ($0, Counter(label: "gtcp_events_dropped_total", dimensions: [("reason", $0.rawValue)], factory: factory))
+            }
+        )
     }
 }

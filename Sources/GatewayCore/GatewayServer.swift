@@ -31,7 +31,8 @@ public final class GatewayServer: Service {
         metrics: GatewayMetrics,
         group: any EventLoopGroup,
         logger: Logger,
-        tls: LiveTLSContext? = nil
+        tls: LiveTLSContext? = nil,
+        events: LifecycleEvents? = nil
     ) {
         self.configuration = configuration
         self.group = group
@@ -42,6 +43,7 @@ public final class GatewayServer: Service {
         self.environment = ConnectionEnvironment(
             framing: configuration.framing,
             maxInFlightPerConnection: configuration.maxInFlightPerConnection,
+            maxOutboundBytes: configuration.outboundByteLimit,
             policy: policy,
             upstream: upstream,
             registry: registry,
@@ -49,7 +51,8 @@ public final class GatewayServer: Service {
             metrics: metrics,
             logger: logger,
             unroutedActs: LogOnce(),
-            bootID: String(UInt32.random(in: .min ... .max), radix: 16)
+            bootID: String(UInt32.random(in: .min ... .max), radix: 16),
+            events: events
         )
     }
 
@@ -90,7 +93,8 @@ public final class GatewayServer: Service {
         readiness.drainingStarted()
         try? await listener.close()
         let registry = environment.registry
-        let told = await registry.doexitAll(data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter())
+        let told = await registry.doexitAll(
+            data: "server shutting down", grace: configuration.shutdownGrace, filter: ConnectionFilter(), cause: .shutdown)
         logger.info("draining: told \(told) clients to exit, waiting up to \(configuration.shutdownGrace)")
         let grace = configuration.shutdownGrace
         let allClosed = await withTaskGroup(of: Bool.self) { group in
@@ -115,6 +119,11 @@ public final class GatewayServer: Service {
     }
 
     static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536)
+    /// Failed accepts repeat while descriptors are short; one log line per this long is enough.
+    static let acceptErrorReportInterval = TimeAmount.seconds(10)
+    /// How long accepting stops after it failed for want of descriptors: short enough that
+    /// clients get in soon after descriptors are free, long enough to cost nothing meanwhile.
+    static let acceptPause = TimeAmount.milliseconds(250)
 
     private func makeBootstrap() -> ServerBootstrap {
         let environment = self.environment
@@ -124,6 +133,18 @@ public final class GatewayServer: Service {
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptErrorHandler(
+                            reportInterval: Self.acceptErrorReportInterval,
+                            pause: Self.acceptPause,
+                            logger: environment.logger,
+                            metrics: environment.metrics
+                        )
+                    )
+                }
+            }
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)

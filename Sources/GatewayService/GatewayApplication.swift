@@ -12,8 +12,9 @@ import ServiceLifecycle
 /// signal during that exits at once: ``StopSignals``).
 ///
 /// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
-/// while the admin API still answers `/readyz` with 503 and the upstream still delivers; the
-/// upstream stops last, once nothing can ask it for more.
+/// while the admin API still answers `/readyz` with 503 and the upstream still delivers; then
+/// the lifecycle events the closed connections left are sent; libcurl's thread stops last, once
+/// nothing can ask it for more.
 public struct GatewayApplication {
     private let loader: SettingsLoader
     private let settings: GatewaySettings
@@ -47,7 +48,18 @@ public struct GatewayApplication {
             onDraining: { try? notifier.stopping() }
         )
         let policy = LivePolicy(settings.connectionPolicy)
-        let upstream = try settings.upstream.map { try CurlUpstream(configuration: $0, logger: logger) }
+        // One libcurl thread serves the upstream and the events receiver alike.
+        let curl = try settings.upstream != nil || settings.events != nil ? CurlClient(logger: logger) : nil
+        let upstream = try curl.flatMap { curl in
+            try settings.upstream.map { try CurlUpstream(configuration: $0, client: curl) }
+        }
+        let events = curl.flatMap { curl in
+            settings.events.map {
+                LifecycleEvents(
+                    configuration: $0, queueSize: settings.eventsQueueSize, poster: curl, metrics: metrics,
+                    eventLoop: group.next(), logger: logger)
+            }
+        }
         let adminToken = AdminToken(settings.adminToken)
         let tls = try settings.tls.map { LiveTLSContext(try $0.makeServerContext()) }
         let adminTLS = try settings.adminTLS.map { LiveTLSContext(try $0.makeServerContext()) }
@@ -63,8 +75,8 @@ public struct GatewayApplication {
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
         ]
-        if let upstream {
-            services.append(UpstreamService(upstream: upstream))
+        if let curl {
+            services.append(CurlService(client: curl))
         }
         if let admin = settings.adminListen {
             // The admin listener announces itself below; the HTTP server's own lines add nothing.
@@ -91,6 +103,9 @@ public struct GatewayApplication {
                 )
             )
         }
+        if let events {
+            services.append(events)
+        }
         services.append(
             GatewayServer(
                 configuration: settings.gatewayConfiguration,
@@ -101,7 +116,8 @@ public struct GatewayApplication {
                 metrics: metrics,
                 group: group,
                 logger: logger,
-                tls: tls
+                tls: tls,
+                events: events
             )
         )
         services.append(
@@ -109,8 +125,8 @@ public struct GatewayApplication {
                 loader: loader,
                 started: settings,
                 apply: LiveSettings(
-                    policy: policy, upstream: upstream, adminToken: adminToken, logLevel: logLevel, tls: tls,
-                    adminTLS: adminTLS),
+                    policy: policy, upstream: upstream, events: events, adminToken: adminToken, logLevel: logLevel,
+                    tls: tls, adminTLS: adminTLS),
                 notifier: notifier,
                 logger: logger
             )

@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -26,6 +27,9 @@ public struct GatewaySettings: Sendable, Equatable {
     public var tls: TLSFiles?
     /// nil: neither an upstream URL nor routes; only the gateway's own acts are answered.
     public var upstream: UpstreamConfiguration?
+    /// nil: no lifecycle events.
+    public var events: EventsConfiguration?
+    public var eventsQueueSize: Int
     /// nil: no admin API.
     public var adminListen: HostPort?
     /// nil: the admin API speaks plain HTTP.

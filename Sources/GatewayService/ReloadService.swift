@@ -9,6 +9,7 @@ import UnixSignals
 struct LiveSettings: Sendable {
     let policy: LivePolicy
     let upstream: CurlUpstream?
+    let events: LifecycleEvents?
     let adminToken: AdminToken
     let logLevel: SharedLogLevel
     /// New certificates serve the connections accepted after the reload.
@@ -51,6 +52,11 @@ struct ReloadService: Service {
             upstream.update(configuration)
         } else if (apply.upstream == nil) != (settings.upstream == nil), !needRestart.contains("upstream") {
             needRestart.append("upstream")
+        }
+        if let events = apply.events, let configuration = settings.events {
+            events.update(configuration)
+        } else if (apply.events == nil) != (settings.events == nil), !needRestart.contains(SettingKeys.eventsURL.name) {
+            needRestart.append(SettingKeys.eventsURL.name)
         }
         if needRestart.isEmpty {
             logger.info("configuration reloaded")

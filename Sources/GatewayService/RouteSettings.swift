@@ -140,7 +140,3 @@ extension ValueSyntax where Value == UpstreamMethod {
         "one of " + UpstreamMethod.allCases.map(\.rawValue).joined(separator: ", "), format: { .single($0.rawValue) }
     ) { UpstreamMethod(rawValue: $0.uppercased()) }
 }
-
-extension ValueSyntax where Value == Bool {
-    static let boolean = ValueSyntax.single("true or false", format: { .single(String($0)) }) { Bool($0) }
-}

@@ -74,6 +74,22 @@ public enum SettingKeys {
         "upstream-connect-timeout", "duration", "Give up connecting to the upstream after this long",
         default: .seconds(2), live: true, .positiveDuration, current: { $0.upstream?.connectTimeout })
 
+    public static let eventsURL = SettingKey<String?>(
+        "events-url", "url", "Where connected, hello and disconnected events are POSTed as JSON",
+        default: nil, live: true, .eventsURL, current: { $0.events?.url })
+
+    public static let eventsQueueSize = SettingKey(
+        "events-queue-size", "count", "Events held at most while the receiver lags; more are dropped and counted",
+        default: 10_000, live: false, .integer(1...1_000_000), current: { $0.eventsQueueSize })
+
+    public static let eventsTimeout = SettingKey(
+        "events-timeout", "duration", "Give up on one event POST after this long",
+        default: .seconds(5), live: true, .positiveDuration, current: { $0.events?.timeout })
+
+    public static let eventsConnectHook = SettingKey(
+        "events-connect-hook", "bool", "Admit a client only once the events URL answers its connected event with a 2xx",
+        default: false, live: true, .boolean, current: { $0.events?.connectHook })
+
     public static let adminListen = SettingKey<HostPort?>(
         "admin-listen", "host:port", "Address of the admin HTTP API, or off",
         default: HostPort(host: "127.0.0.1", port: 8989), live: false, .hostPortOrOff,
@@ -109,6 +125,7 @@ public enum SettingKeys {
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
         maxConnections, maxInFlightPerConnection, maxInFlight, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout,
+        eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,
     ]
 

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GatewayUpstream
 import GtcpWire
 
@@ -127,6 +128,10 @@ private struct Resolver {
         let upstreamHeaders = value(K.upstreamHeader)
         let upstreamTimeout = value(K.upstreamTimeout)
         let upstreamConnectTimeout = value(K.upstreamConnectTimeout)
+        let eventsURL = value(K.eventsURL)
+        let eventsQueueSize = value(K.eventsQueueSize)
+        let eventsTimeout = value(K.eventsTimeout)
+        let eventsConnectHook = value(K.eventsConnectHook)
         let adminListen = value(K.adminListen)
         let adminTLS = tlsFiles(
             TLSFilesReader(certificateKey: K.adminTLSCert.name, keyKey: K.adminTLSKey.name, clientCAKey: nil),
@@ -144,9 +149,14 @@ private struct Resolver {
             )
         }
 
+        if eventsConnectHook == true, case .some(nil) = eventsURL {
+            problems.append("events-connect-hook needs events-url: without a receiver no client could be admitted")
+        }
+
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
             let maxConnections, let maxInFlightPerConnection, let maxInFlight, let tls, let upstreamURL,
-            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let adminListen, let adminTLS,
+            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let eventsURL,
+            let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
@@ -160,6 +170,10 @@ private struct Resolver {
                     urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,
                     connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
                 : nil,
+            events: eventsURL.map {
+                EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
+            },
+            eventsQueueSize: eventsQueueSize,
             adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat
         )

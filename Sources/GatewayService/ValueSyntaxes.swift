@@ -60,6 +60,12 @@ extension ValueSyntax where Value == Duration? {
     }
 }
 
+extension ValueSyntax where Value == Bool {
+    static let boolean = ValueSyntax.single("true or false", format: { .single(String($0)) }) { text in
+        ["true": true, "false": false][text.lowercased()]
+    }
+}
+
 extension ValueSyntax where Value == HostPort {
     static let hostPort = ValueSyntax.single(
         "host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535", format: { .single($0.description) }
@@ -89,12 +95,24 @@ extension ValueSyntax where Value == String? {
         "an http:// or https:// URL containing {act}", format: { $0.map { .single($0) } ?? .unset }
     ) { text -> String?? in
         if text.isEmpty { return .some(nil) }
-        let lowered = text.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), text.contains("{act}"),
-            let url = URL(string: text.replacingOccurrences(of: "{act}", with: "act")),
-            let host = url.host, !host.isEmpty
-        else { return nil }
+        guard text.contains("{act}"), isHTTPURL(text.replacingOccurrences(of: "{act}", with: "act")) else { return nil }
         return .some(text)
+    }
+
+    /// Where lifecycle events go; empty means nowhere.
+    static let eventsURL = ValueSyntax.single(
+        "an http:// or https:// URL", format: { $0.map { .single($0) } ?? .unset }
+    ) { text -> String?? in
+        if text.isEmpty { return .some(nil) }
+        return isHTTPURL(text) ? .some(text) : nil
+    }
+
+    private static func isHTTPURL(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), let url = URL(string: text),
+            let host = url.host, !host.isEmpty
+        else { return false }
+        return true
     }
 
     /// A file read when the settings are loaded; empty means none.

@@ -19,6 +19,7 @@ final class CurlMultiLoop {
     private let queue: CurlRequestQueue
     private let logger: Logger
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    private var posts: [UnsafeMutableRawPointer: CurlPostTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
     /// Retries waiting out their backoff, soonest first.
     private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
@@ -33,9 +34,9 @@ final class CurlMultiLoop {
     func run() {
         while true {
             let (queued, draining) = queue.takeQueued()
-            queued.forEach { start(CurlTransfer($0)) }
+            queued.forEach(start)
             startDueRetries()
-            if draining && transfers.isEmpty && retries.isEmpty { break }
+            if draining && isIdle { break }
 
             var running: Int32 = 0
             let performed = curl_multi_perform(multi, &running)
@@ -43,7 +44,7 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
-            if draining && transfers.isEmpty && retries.isEmpty { break }
+            if draining && isIdle { break }
 
             _ = curl_multi_poll(multi, nil, 0, pollMilliseconds(), nil)
         }
@@ -54,27 +55,57 @@ final class CurlMultiLoop {
         queue.loopStopped()
     }
 
+    /// Nothing running and no retry waiting: a draining loop may stop.
+    private var isIdle: Bool {
+        transfers.isEmpty && posts.isEmpty && retries.isEmpty
+    }
+
+    private func start(_ work: CurlWork) {
+        switch work {
+        case .forward(let queued):
+            start(CurlTransfer(queued))
+        case .post(let queued):
+            let post = CurlPostTransfer(queued)
+            if let easy = add(configure: post.configure, failed: { complete(post, .failed($0)) }) {
+                posts[easy] = post
+            }
+        }
+    }
+
+    /// A forwarded act's first attempt, or a retry of it.
     private func start(_ transfer: CurlTransfer) {
+        let added = add(configure: transfer.configure) { problem in
+            complete(transfer, .failed(status: nil, error: "upstream request failed: \(problem)"))
+        }
+        if let easy = added {
+            transfers[easy] = transfer
+        }
+    }
+
+    /// An easy handle set up by `configure` and running in the multi handle, or nil once
+    /// `failed` has been told why not.
+    private func add(
+        configure: (UnsafeMutableRawPointer) throws(CurlSetupError) -> Void,
+        failed: (String) -> Void
+    ) -> UnsafeMutableRawPointer? {
         guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
-            complete(transfer, .failed(status: nil, error: "upstream request failed: out of memory"))
-            return
+            failed("out of memory")
+            return nil
         }
         do {
-            try transfer.configure(easy)
+            try configure(easy)
         } catch {
             recycle(easy)
-            complete(
-                transfer,
-                .failed(status: nil, error: "upstream request failed: \(CurlCompletion.describe(error.code))"))
-            return
+            failed(CurlCompletion.describe(error.code))
+            return nil
         }
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
             recycle(easy)
-            complete(transfer, .failed(status: nil, error: "upstream request failed: \(Self.describe(added))"))
-            return
+            failed(Self.describe(added))
+            return nil
         }
-        transfers[easy] = transfer
+        return easy
     }
 
     private func completeFinishedTransfers() {
@@ -83,22 +114,20 @@ final class CurlMultiLoop {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
             // Read before removing the handle, which invalidates the message.
             let code = message.pointee.data.result
+            if let post = posts.removeValue(forKey: easy) {
+                let (status, _) = remove(easy)
+                complete(post, post.result(code: code, status: status), status: status)
+                continue
+            }
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
-            curl_multi_remove_handle(multi, easy)
-
-            var status = 0
-            _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-            var pretransferMicroseconds: curl_off_t = 0
-            _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
-            recycle(easy)
-
+            let (status, reachedServer) = remove(easy)
             let completion = CurlCompletion(
                 code: code,
                 status: status,
                 body: transfer.body,
                 responseAct: transfer.responseAct,
                 bodyExceededLimit: transfer.bodyExceededLimit,
-                reachedServer: pretransferMicroseconds > 0
+                reachedServer: reachedServer
             )
             var outcome = completion.outcome(for: transfer.request, configuration: transfer.configuration)
             if transfer.mayRetry(after: completion) {
@@ -143,6 +172,18 @@ final class CurlMultiLoop {
         return Int32(min(wait.roundedUpMilliseconds, Int(Self.idlePollMilliseconds)))
     }
 
+    /// Takes a finished handle out of the multi handle and recycles it, keeping what curl knew of
+    /// the answer: its status (0 when none arrived) and whether the request reached the server.
+    private func remove(_ easy: UnsafeMutableRawPointer) -> (status: Int, reachedServer: Bool) {
+        curl_multi_remove_handle(multi, easy)
+        var status = 0
+        _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var pretransferMicroseconds: curl_off_t = 0
+        _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        recycle(easy)
+        return (status, pretransferMicroseconds > 0)
+    }
+
     /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.
     private func recycle(_ easy: UnsafeMutableRawPointer) {
         curl_easy_reset(easy)
@@ -166,6 +207,18 @@ final class CurlMultiLoop {
                 "duration-ms": "\((ContinuousClock.now - transfer.startedAt).roundedUpMilliseconds)",
             ])
         transfer.completion(outcome)
+    }
+
+    private func complete(_ post: CurlPostTransfer, _ result: HTTPPostResult, status: Int = 0) {
+        queue.requestFinished()
+        logger.debug(
+            "post finished",
+            metadata: [
+                "url": "\(post.post.url)",
+                "status": "\(status)",
+                "duration-ms": "\((ContinuousClock.now - post.startedAt).roundedUpMilliseconds)",
+            ])
+        post.completion(result)
     }
 
     private static func describe(_ code: CURLMcode) -> String {

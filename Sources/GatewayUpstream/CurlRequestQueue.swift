@@ -1,5 +1,5 @@
 import CCurl
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A request accepted by `forward`, waiting for the loop thread to start it.
 struct QueuedUpstreamRequest: Sendable {
@@ -10,8 +10,21 @@ struct QueuedUpstreamRequest: Sendable {
     var enqueuedAt: ContinuousClock.Instant
 }
 
-/// What the callers' threads share with the loop thread: new requests, the configuration, the
-/// in-flight count and the shutdown handshake, all under one lock.
+/// A post accepted by `CurlClient.post`, waiting for the loop thread to start it.
+struct QueuedPost: Sendable {
+    var post: HTTPPost
+    var completion: @Sendable (HTTPPostResult) -> Void
+    var enqueuedAt: ContinuousClock.Instant
+}
+
+/// Everything the loop thread is asked to send.
+enum CurlWork: Sendable {
+    case forward(QueuedUpstreamRequest)
+    case post(QueuedPost)
+}
+
+/// What the callers' threads share with the loop thread: new work, the in-flight count and the
+/// shutdown handshake, all under one lock.
 final class CurlRequestQueue: Sendable {
     private enum Phase {
         case running
@@ -21,62 +34,42 @@ final class CurlRequestQueue: Sendable {
     }
 
     private struct State {
-        var configuration: UpstreamConfiguration
-        var queued: [QueuedUpstreamRequest] = []
+        var queued: [CurlWork] = []
         var inFlight = 0
         var phase = Phase.running
     }
 
-    private let state: Mutex<State>
+    /// Not `Mutex`: ThreadSanitizer cannot see its futex wait on Linux, and this lock is
+    /// contended by every event loop and the curl thread, so `make test-tsan` would report races
+    /// here that are not there. A pthread mutex it sees.
+    private let state: NIOLockedValueBox<State>
     /// Only used while `.running`, under the lock: the loop frees the multi handle after it has
     /// seen `.draining`, so a wakeup can never reach a freed handle.
     private let wakeup: CurlWakeup
 
-    init(configuration: UpstreamConfiguration, wakeup: CurlWakeup) {
-        self.state = Mutex(State(configuration: configuration))
+    init(wakeup: CurlWakeup) {
+        self.state = NIOLockedValueBox(State())
         self.wakeup = wakeup
     }
 
     var inFlightCount: Int {
-        state.withLock { $0.inFlight }
+        state.withLockedValue { $0.inFlight }
     }
 
-    func update(_ configuration: UpstreamConfiguration) {
-        state.withLock { $0.configuration = configuration }
-    }
-
-    enum Admission {
-        case accepted
-        case shuttingDown
-        /// No route takes the act and there is no default URL.
-        case unrouted
-    }
-
-    /// Takes the request unless shutdown has begun or it has nowhere to go.
-    func enqueue(
-        _ request: UpstreamRequest,
-        completion: @escaping @Sendable (UpstreamOutcome) -> Void
-    ) -> Admission {
-        let enqueuedAt = ContinuousClock.now
-        return state.withLock { state in
-            guard case .running = state.phase else { return .shuttingDown }
-            guard let target = state.configuration.target(for: request) else { return .unrouted }
-            state.queued.append(
-                QueuedUpstreamRequest(
-                    request: request, target: target, completion: completion, enqueuedAt: enqueuedAt))
+    /// False once shutdown has begun; the work was not taken.
+    func enqueue(_ work: CurlWork) -> Bool {
+        state.withLockedValue { state in
+            guard case .running = state.phase else { return false }
+            state.queued.append(work)
             state.inFlight += 1
             wakeup.wake()
-            return .accepted
+            return true
         }
     }
 
-    func hasTarget(for act: String) -> Bool {
-        state.withLock { $0.configuration.hasTarget(for: act) }
-    }
-
-    /// For the loop thread: the requests to start, and whether to stop once nothing is in flight.
-    func takeQueued() -> (requests: [QueuedUpstreamRequest], draining: Bool) {
-        state.withLock { state in
+    /// For the loop thread: the work to start, and whether to stop once nothing is in flight.
+    func takeQueued() -> (work: [CurlWork], draining: Bool) {
+        state.withLockedValue { state in
             let requests = state.queued
             state.queued = []
             if case .running = state.phase {
@@ -88,13 +81,13 @@ final class CurlRequestQueue: Sendable {
 
     /// For the loop thread, just before a completion runs.
     func requestFinished() {
-        state.withLock { $0.inFlight -= 1 }
+        state.withLockedValue { $0.inFlight -= 1 }
     }
 
     /// Returns once the loop has stopped and freed its curl handles.
     func drain() async {
         await withCheckedContinuation { continuation in
-            let stopped = state.withLock { state -> Bool in
+            let stopped = state.withLockedValue { state -> Bool in
                 switch state.phase {
                 case .running:
                     state.phase = .draining(waiters: [continuation])
@@ -114,7 +107,7 @@ final class CurlRequestQueue: Sendable {
 
     /// For the loop thread, as its last act.
     func loopStopped() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             guard case .draining(let waiters) = state.phase else { return [] }
             state.phase = .stopped
             return waiters

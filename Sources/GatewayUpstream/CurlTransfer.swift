@@ -44,31 +44,10 @@ final class CurlTransfer {
     /// Sets every option this request needs on a fresh (or freshly reset) easy handle.
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_URL, target.url))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        // HTTP/2 where TLS negotiates it; a libcurl without HTTP/2 simply keeps HTTP/1.1.
-        _ = curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, configuration.timeout.roundedUpMilliseconds))
-        try check(
-            curl_shim_easy_setopt_long(
-                easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.roundedUpMilliseconds))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
-
         let method = target.method
-        if method.sendsBody {
-            try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))
-            // The size first: COPYPOSTFIELDS copies exactly that many bytes, NULs included.
-            try check(
-                curl_shim_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.data.utf8.count)))
-            try check(request.data.withCString { curl_shim_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0) })
-        } else {
-            try check(curl_shim_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
-        }
-        if method != .post && method != .get {
-            try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, method.rawValue))
-        }
+        try CurlRequestOptions.apply(
+            to: easy, url: target.url, method: method, body: request.data,
+            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout)
 
         headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
@@ -140,7 +119,7 @@ final class CurlTransfer {
         return try append("Expect:", to: list)
     }
 
-    private static func append(
+    static func append(
         _ line: String,
         to list: UnsafeMutablePointer<curl_slist>?
     ) throws(CurlSetupError) -> UnsafeMutablePointer<curl_slist> {
@@ -165,7 +144,7 @@ struct CurlSetupError: Error {
     var code: CURLcode
 }
 
-private func check(_ code: CURLcode) throws(CurlSetupError) {
+func check(_ code: CURLcode) throws(CurlSetupError) {
     guard code == CURLE_OK else { throw CurlSetupError(code: code) }
 }
 

@@ -1,96 +1,72 @@
-import CCurl
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The HTTP backend reached through libcurl: one multi handle on one dedicated thread,
-/// keep-alive connections shared by all requests. Call `shutdown()` before letting it go.
+/// The HTTP backend reached through libcurl, on a `CurlClient` of its own or one shared with
+/// other senders. Call `shutdown()` before letting it go.
 public final class CurlUpstream: Upstream {
-    private let queue: CurlRequestQueue
-    /// Taken by the first `shutdown()`, which joins it.
-    private let thread: Mutex<pthread_t?>
+    private let client: CurlClient
+    /// Read by every event loop per forwarded act; a pthread mutex, which ThreadSanitizer sees
+    /// (see CurlRequestQueue).
+    private let configuration: NIOLockedValueBox<UpstreamConfiguration>
 
-    public init(configuration: UpstreamConfiguration, logger: Logger) throws {
+    /// An upstream with a libcurl thread of its own.
+    public convenience init(configuration: UpstreamConfiguration, logger: Logger) throws {
+        try Self.validate(configuration)
+        try self.init(configuration: configuration, client: try CurlClient(logger: logger))
+    }
+
+    /// An upstream sharing `client`'s thread and keep-alive connections.
+    public init(configuration: UpstreamConfiguration, client: CurlClient) throws {
+        try Self.validate(configuration)
+        self.client = client
+        self.configuration = NIOLockedValueBox(configuration)
+    }
+
+    private static func validate(_ configuration: UpstreamConfiguration) throws {
         let problems =
             [configuration.urlTemplate.flatMap { UpstreamConfiguration.validateTemplate($0) }]
             + configuration.routes.routes.map { UpstreamConfiguration.validateTemplate($0.urlTemplate, requiringAct: false) }
         if let problem = problems.lazy.compactMap({ $0 }).first {
             throw CurlUpstreamError(description: problem)
         }
-        guard curlGlobalInit == CURLE_OK else {
-            throw CurlUpstreamError(
-                description: "libcurl failed to initialise: \(CurlCompletion.describe(curlGlobalInit))")
-        }
-        guard let multi = curl_multi_init() else {
-            throw CurlUpstreamError(description: "libcurl could not create a multi handle")
-        }
-
-        let queue = CurlRequestQueue(configuration: configuration, wakeup: CurlWakeup(multi: multi))
-        let loop = CurlMultiLoop(multi: multi, queue: queue, logger: logger)
-        // The loop goes to its thread through a raw pointer: from here on only that thread owns it.
-        let context = Unmanaged.passRetained(loop).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(
-            &thread, nil,
-            { context in
-                Unmanaged<CurlMultiLoop>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, context)
-        guard created == 0 else {
-            Unmanaged<CurlMultiLoop>.fromOpaque(context).release()
-            curl_multi_cleanup(multi)
-            throw CurlUpstreamError(description: "could not start the upstream thread (error \(created))")
-        }
-        self.queue = queue
-        self.thread = Mutex(thread)
     }
 
     public func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void) {
-        // Refused requests complete on the caller's thread: the loop may be gone.
-        switch queue.enqueue(request, completion: completion) {
-        case .accepted:
-            break
-        case .shuttingDown:
-            completion(.failed(status: nil, error: "gateway is shutting down"))
-        case .unrouted:
+        // The target is fixed now, from the configuration in force.
+        guard let target = configuration.withLockedValue({ $0 }).target(for: request) else {
             // A reload removed the route since the caller asked `handles(act:)`.
             completion(.failed(status: nil, error: "no upstream configured for act \(request.act)"))
+            return
+        }
+        let queued = QueuedUpstreamRequest(
+            request: request, target: target, completion: completion, enqueuedAt: .now)
+        if !client.enqueue(.forward(queued)) {
+            // The loop may be gone, so this one completion runs on the caller's thread.
+            completion(.failed(status: nil, error: "gateway is shutting down"))
         }
     }
 
     public func handles(act: String) -> Bool {
-        queue.hasTarget(for: act)
+        configuration.withLockedValue { $0.hasTarget(for: act) }
     }
 
     /// Requests accepted from now on use `configuration`; those already accepted keep theirs.
     public func update(_ configuration: UpstreamConfiguration) {
-        queue.update(configuration)
+        self.configuration.withLockedValue { $0 = configuration }
     }
 
-    /// Requests accepted and not yet completed.
+    /// Requests accepted by its client and not yet completed (a shared client's others included).
     public var inFlightCount: Int {
-        queue.inFlightCount
+        client.inFlightCount
     }
 
-    /// Refuses new requests, lets the accepted ones finish, frees curl and joins the thread.
+    /// Shuts its client down, shared or not: refuses new requests, lets the accepted ones finish,
+    /// frees curl and joins the thread.
     public func shutdown() async {
-        await queue.drain()
-        // The loop has signalled its very last step, so this join waits for no work.
-        if let thread = self.thread.withLock({ $0.take() }) {
-            pthread_join(thread, nil)
-        }
+        await client.shutdown()
     }
 }
 
 public struct CurlUpstreamError: Error, CustomStringConvertible {
     public var description: String
 }
-
-/// Not thread-safe in libcurl before 7.84, so done once, before the first handle, by Swift's
-/// lazy global initialisation.
-private let curlGlobalInit = curl_global_init(Int(CURL_GLOBAL_DEFAULT))

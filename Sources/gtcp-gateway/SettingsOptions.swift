@@ -25,6 +25,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.upstreamTimeout.name), help: help(K.upstreamTimeout)) var upstreamTimeout: String?
     @Option(name: .customLong(K.upstreamConnectTimeout.name), help: help(K.upstreamConnectTimeout))
     var upstreamConnectTimeout: String?
+    @Option(name: .customLong(K.eventsURL.name), help: help(K.eventsURL)) var eventsURL: String?
+    @Option(name: .customLong(K.eventsQueueSize.name), help: help(K.eventsQueueSize)) var eventsQueueSize: String?
+    @Option(name: .customLong(K.eventsTimeout.name), help: help(K.eventsTimeout)) var eventsTimeout: String?
+    @Option(name: .customLong(K.eventsConnectHook.name), help: help(K.eventsConnectHook)) var eventsConnectHook: String?
     @Option(name: .customLong(K.adminListen.name), help: help(K.adminListen)) var adminListen: String?
     @Option(name: .customLong(K.adminTLSCert.name), help: help(K.adminTLSCert)) var adminTLSCert: String?
     @Option(name: .customLong(K.adminTLSKey.name), help: help(K.adminTLSKey)) var adminTLSKey: String?
@@ -43,6 +47,8 @@ struct SettingsOptions: ParsableArguments {
             (K.maxInFlight.name, maxInFlight), (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
             (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
+            (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),
+            (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),
             (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),

@@ -10,6 +10,7 @@ final class FakeConnections: AdminConnections {
         case page(cursor: ConnectionID?, limit: Int, filter: ConnectionFilter)
         case snapshot(ConnectionID)
         case push(Msg, ConnectionID)
+        case request(Msg, ConnectionID, replyAct: String, timeout: Duration)
         case doexit(ConnectionID, data: String, grace: Duration)
         case close(ConnectionID)
         case broadcast(Msg, ConnectionFilter)
@@ -19,11 +20,18 @@ final class FakeConnections: AdminConnections {
     private let recorded = Mutex<[Call]>([])
     let snapshots: [ConnectionSnapshot]
     let outcome: PushOutcome
+    let requestOutcome: RequestOutcome
     let matching: Int
 
-    init(snapshots: [ConnectionSnapshot] = [], outcome: PushOutcome = .sent, matching: Int = 0) {
+    init(
+        snapshots: [ConnectionSnapshot] = [],
+        outcome: PushOutcome = .sent,
+        requestOutcome: RequestOutcome = .timedOut,
+        matching: Int = 0
+    ) {
         self.snapshots = snapshots
         self.outcome = outcome
+        self.requestOutcome = requestOutcome
         self.matching = matching
     }
 
@@ -52,6 +60,11 @@ final class FakeConnections: AdminConnections {
     func push(_ msg: Msg, to id: ConnectionID) async -> PushOutcome {
         self.record(.push(msg, id))
         return self.outcome
+    }
+
+    func request(_ msg: Msg, to id: ConnectionID, replyAct: String, timeout: Duration) async -> RequestOutcome {
+        self.record(.request(msg, id, replyAct: replyAct, timeout: timeout))
+        return self.requestOutcome
     }
 
     func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome {

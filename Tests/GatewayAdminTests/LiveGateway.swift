@@ -16,6 +16,7 @@ import Testing
 /// composition root wires them, with an HTTP client on the admin listener.
 struct LiveGateway {
     let gatewayPort: Int
+    let adminPort: Int
     let framing: GtcpFraming
     let http: TestClient
     /// Sent as the bearer token on every request made through `request`.
@@ -66,7 +67,9 @@ struct LiveGateway {
                 let result: Result
                 do {
                     result = try await body(
-                        LiveGateway(gatewayPort: gatewayPort, framing: configuration.framing, http: http, token: token)
+                        LiveGateway(
+                            gatewayPort: gatewayPort, adminPort: adminPort, framing: configuration.framing, http: http,
+                            token: token)
                     )
                 } catch {
                     try? await http.shutdown()
@@ -84,6 +87,22 @@ struct LiveGateway {
     }
 
     func request(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil) async throws -> TestClient.Response {
+        try await self.request(method, uri, body: body, on: self.http)
+    }
+
+    /// `request` over an HTTP connection of its own, for requests that wait side by side.
+    func requestAlone(_ method: HTTPRequest.Method, _ uri: String, body: String? = nil) async throws -> TestClient.Response {
+        try await TestClient.withClient(host: "127.0.0.1", port: self.adminPort) { client in
+            try await self.request(method, uri, body: body, on: client)
+        }
+    }
+
+    private func request(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        body: String?,
+        on client: TestClient
+    ) async throws -> TestClient.Response {
         var headers: HTTPFields = [:]
         if let token {
             headers[.authorization] = "Bearer \(token)"
@@ -91,7 +110,7 @@ struct LiveGateway {
         if body != nil {
             headers[.contentType] = "application/json"
         }
-        return try await self.http.execute(
+        return try await client.execute(
             TestClient.Request(uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         )
     }

@@ -9,8 +9,8 @@ import Testing
     final class Box {
         private var value: Machine
 
-        init(maxInFlight: Int) {
-            value = Machine(maxInFlight: maxInFlight)
+        init(maxInFlight: Int, maxOutboundBytes: Int = 4 << 20) {
+            value = Machine(maxInFlight: maxInFlight, maxOutboundBytes: maxOutboundBytes)
         }
 
         func callAsFunction<Result>(_ event: (inout Machine) -> Result) -> Result {
@@ -109,5 +109,13 @@ import Testing
         #expect(machine { $0.nextBackloggedPacket() } == nil)
         #expect(machine { $0.packetArrived(2) } == nil)
         #expect(machine { !$0.readRequested() })
+    }
+
+    @Test func outputBeyondTheCapClosesASlowReaderOnce() {
+        let machine = Box(maxInFlight: 1, maxOutboundBytes: 1000)
+        #expect(machine { $0.outputPending(1000) } == .none)
+        #expect(machine { $0.outputPending(1001) } == .closeSlowReader)
+        machine { $0.closed() }
+        #expect(machine { $0.outputPending(5000) } == .none)
     }
 }

@@ -2,35 +2,55 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// An HTTP backend on 127.0.0.1 and an ephemeral port, for the duration of the body.
-enum TestBackend {
-    static func run<Result: Sendable>(
-        _ router: Router<BasicRequestContext>,
-        _ body: (_ port: Int) async throws -> Result
-    ) async throws -> Result {
+/// An HTTP backend on 127.0.0.1, for the duration of the body or until stopped.
+struct TestBackend {
+    let port: Int
+    private let serviceGroup: ServiceGroup
+    private let running: Task<Void, any Error>
+
+    /// Starts a backend on `port` (0: an ephemeral one).
+    static func start(_ router: Router<BasicRequestContext>, port: Int = 0) async throws -> TestBackend {
         var logger = Logger(label: "test-backend")
         logger.logLevel = .critical
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { portContinuation.yield($0.localAddress!.port!) },
             logger: logger
         )
         let serviceGroup = ServiceGroup(services: [app], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
-            var portIterator = ports.makeAsyncIterator()
-            let port = await portIterator.next()!
-            do {
-                let result = try await body(port)
-                await serviceGroup.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                tasks.cancelAll()
-                throw error
-            }
+        let running = Task {
+            defer { portContinuation.finish() }
+            try await serviceGroup.run()
+        }
+        var portIterator = ports.makeAsyncIterator()
+        guard let bound = await portIterator.next() else {
+            try await running.value
+            throw CancellationError()
+        }
+        return TestBackend(port: bound, serviceGroup: serviceGroup, running: running)
+    }
+
+    /// Shuts down gracefully; returns once the port is closed.
+    func stop() async throws {
+        await serviceGroup.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    static func run<Result: Sendable>(
+        _ router: Router<BasicRequestContext>,
+        _ body: (_ port: Int) async throws -> Result
+    ) async throws -> Result {
+        let backend = try await start(router)
+        do {
+            let result = try await body(backend.port)
+            try await backend.stop()
+            return result
+        } catch {
+            backend.running.cancel()
+            _ = try? await backend.running.value
+            throw error
         }
     }
 }

@@ -20,6 +20,7 @@ struct TestGateway {
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         policy: ConnectionPolicy = ConnectionPolicy(),
         upstream: (any Upstream)? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         tls: LiveTLSContext? = nil,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
@@ -34,7 +35,7 @@ struct TestGateway {
             upstream: upstream,
             registry: registry,
             readiness: GatewayReadiness(listeners: 1),
-            metrics: GatewayMetrics(factory: NOOPMetricsHandler.instance),
+            metrics: GatewayMetrics(factory: metrics),
             group: group,
             logger: logger,
             tls: tls

@@ -190,7 +190,9 @@ import Testing
 
     @Test func tlsHandshakeWithAPlainHTTPServerIsATLSFailure() async throws {
         try await withUpstream { upstream, _, port in
-            upstream.update(UpstreamConfiguration(urlTemplate: "https://127.0.0.1:\(port)/acts/{act}"))
+            // A generous connect timeout: under a sanitizer the failed handshake can take seconds.
+            upstream.update(
+                UpstreamConfiguration(urlTemplate: "https://127.0.0.1:\(port)/acts/{act}", connectTimeout: .seconds(30)))
             let outcome = await upstream.forward(makeRequest("echo"))
             guard case .failed(nil, let error) = outcome else {
                 Issue.record("expected a transport failure, got \(outcome)")

@@ -36,7 +36,10 @@ enum ReversePeer {
                         for try await connection in accepted {
                             connections.addTask {
                                 try? await serve(PeerConnection(connection, framing: framing))
-                                try? await connection.channel.close()
+                                // Closing only the output sends a FIN even when a heartbeat is
+                                // still unread (a full close would reset); the channel closes
+                                // fully once the client closes too.
+                                try? await connection.channel.close(mode: .output)
                             }
                         }
                     }

@@ -1,0 +1,39 @@
+import CCurl
+import CurlShim
+
+/// One `HTTPPost` on its way through curl. Confined to the loop thread, like `CurlTransfer`;
+/// only the status of the answer matters, so its body is read and dropped.
+final class CurlPostTransfer {
+    let post: HTTPPost
+    let completion: @Sendable (HTTPPostResult) -> Void
+    let startedAt: ContinuousClock.Instant
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    init(_ queued: QueuedPost) {
+        self.post = queued.post
+        self.completion = queued.completion
+        self.startedAt = queued.enqueuedAt
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
+
+    func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
+        try CurlRequestOptions.apply(
+            to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
+            connectTimeout: post.connectTimeout)
+        let contentType = try CurlTransfer.append("Content-Type: \(post.contentType)", to: nil)
+        // A bare "Expect:" removes curl's 100-continue wait on larger bodies.
+        headerList = try CurlTransfer.append("Expect:", to: contentType)
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
+        // Without a write function curl would copy the body to standard output.
+        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, discardBody))
+    }
+
+    func result(code: CURLcode, status: Int) -> HTTPPostResult {
+        code == CURLE_OK ? .answered(status: status) : .failed(CurlCompletion.describe(code))
+    }
+}
+
+private let discardBody: curl_write_callback = { _, size, count, _ in size * count }

@@ -1,0 +1,165 @@
+import GatewayUpstream
+import GtcpClient
+import GtcpWire
+import Hummingbird
+import Logging
+import Testing
+
+@testable import GatewayCore
+
+/// Admin requests answered by a real client over a loopback socket.
+@Suite(.timeLimit(.minutes(2)))
+struct RequestReplyTests {
+    /// Echoes every act, and keeps which acts reached it.
+    private static func recordingEcho(_ acts: ActLog) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/acts/{act}") { request, context -> Response in
+            await acts.append(context.parameters.get("act") ?? "")
+            return Response(status: .ok, body: ResponseBody(byteBuffer: try await request.body.collect(upTo: 1 << 20)))
+        }
+        return router
+    }
+
+    private static func upstream(port: Int) throws -> CurlUpstream {
+        var logger = Logger(label: "test-upstream")
+        logger.logLevel = .critical
+        return try CurlUpstream(
+            configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}"), logger: logger)
+    }
+
+    /// A client that said hello, so that it is registered.
+    private struct Device {
+        let client: GtcpClientConnection
+        var messages: MessageReader
+        let id: ConnectionID
+
+        init(on gateway: TestGateway) async throws {
+            client = try await gateway.connect()
+            messages = MessageReader(client)
+            try await client.send(Msg(act: "hello", data: "device"))
+            #expect(try await messages.next()?.act == "hello")
+            let page = await gateway.registry.page(after: nil, limit: 1, filter: ConnectionFilter(clientName: "device"))
+            id = try #require(page.connections.first?.id)
+        }
+    }
+
+    @Test func theAnswerComesBackByteExactAndGoesNowhereElse() async throws {
+        let acts = ActLog()
+        try await TestBackend.run(Self.recordingEcho(acts)) { port in
+            let upstream = try Self.upstream(port: port)
+            try await TestGateway.run(upstream: upstream) { gateway in
+                var device = try await Device(on: gateway)
+                let id = device.id
+                async let outcome = gateway.registry.request(
+                    Msg(act: "ask", data: "status?"), to: id, replyAct: "status", timeout: .seconds(30))
+                #expect(try await device.messages.next() == Msg(act: "ask", data: "status?"))
+                let answer = Msg(act: "status", data: "{\"q\":\"<a&b>\"}\n\t\u{2028} é 😀 \\ \u{1}")
+                try await device.client.send(answer)
+                #expect(await outcome == .answered(answer))
+
+                // The next act is forwarded as usual, and it is the only one the backend saw.
+                try await device.client.send(Msg(act: "echo", data: "after"))
+                #expect(try await device.messages.next() == Msg(act: "echo", data: "after"))
+                #expect(await acts.acts == ["echo"])
+                await device.client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func anUnansweredRequestTimesOutAndALateAnswerIsHandledAsUsual() async throws {
+        let acts = ActLog()
+        try await TestBackend.run(Self.recordingEcho(acts)) { port in
+            let upstream = try Self.upstream(port: port)
+            try await TestGateway.run(upstream: upstream) { gateway in
+                var device = try await Device(on: gateway)
+                let id = device.id
+                let outcome = await gateway.registry.request(
+                    Msg(act: "ask"), to: id, replyAct: "status", timeout: .milliseconds(50))
+                #expect(outcome == .timedOut)
+                #expect(try await device.messages.next() == Msg(act: "ask"))
+
+                try await device.client.send(Msg(act: "status", data: "late"))
+                #expect(try await device.messages.next() == Msg(act: "status", data: "late"))
+                #expect(await acts.acts == ["status"])
+                await device.client.close()
+            }
+            await upstream.shutdown()
+        }
+    }
+
+    @Test func requestsWaitingForOneActAreAnsweredOldestFirst() async throws {
+        try await TestGateway.run { gateway in
+            var device = try await Device(on: gateway)
+            let id = device.id
+            let registry = gateway.registry
+            async let first = registry.request(Msg(act: "ask", data: "1"), to: id, replyAct: "status", timeout: .seconds(30))
+            #expect(try await device.messages.next() == Msg(act: "ask", data: "1"))
+            async let second = registry.request(Msg(act: "ask", data: "2"), to: id, replyAct: "status", timeout: .seconds(30))
+            #expect(try await device.messages.next() == Msg(act: "ask", data: "2"))
+            async let other = registry.request(Msg(act: "ask", data: "3"), to: id, replyAct: "other", timeout: .seconds(30))
+            #expect(try await device.messages.next() == Msg(act: "ask", data: "3"))
+
+            try await device.client.send(Msg(act: "other", data: "c"))
+            try await device.client.send(Msg(act: "status", data: "a"))
+            try await device.client.send(Msg(act: "status", data: "b"))
+            #expect(await first == .answered(Msg(act: "status", data: "a")))
+            #expect(await second == .answered(Msg(act: "status", data: "b")))
+            #expect(await other == .answered(Msg(act: "other", data: "c")))
+            await device.client.close()
+        }
+    }
+
+    @Test func unknownClosingAndClosedConnectionsAnswerAsPushesDo() async throws {
+        try await TestGateway.run { gateway in
+            let registry = gateway.registry
+            #expect(await registry.request(Msg(act: "ask"), to: 999_999, replyAct: "x", timeout: .seconds(1)) == .notFound)
+
+            var device = try await Device(on: gateway)
+            let id = device.id
+            async let waiting = registry.request(Msg(act: "ask"), to: id, replyAct: "status", timeout: .seconds(30))
+            #expect(try await device.messages.next() == Msg(act: "ask"))
+            await device.client.close()
+            #expect(await waiting == .connectionClosed)
+
+            let leaving = try await Device(on: gateway)
+            #expect(await registry.doexit(leaving.id, data: "", grace: .seconds(30)) == .sent)
+            #expect(await registry.request(Msg(act: "ask"), to: leaving.id, replyAct: "x", timeout: .seconds(1)) == .closing)
+            await leaving.client.close()
+        }
+    }
+
+    @Test func aConnectionHoldsAtMostSixtyFourWaitingRequests() async throws {
+        try await TestGateway.run { gateway in
+            var device = try await Device(on: gateway)
+            let id = device.id
+            let registry = gateway.registry
+            try await withThrowingTaskGroup(of: RequestOutcome.self) { requests in
+                for index in 0..<64 {
+                    requests.addTask {
+                        await registry.request(Msg(act: "ask", data: "\(index)"), to: id, replyAct: "never", timeout: .seconds(60))
+                    }
+                }
+                // Each request is waiting once its message has gone out.
+                for _ in 0..<64 {
+                    #expect(try await device.messages.next()?.act == "ask")
+                }
+                #expect(
+                    await registry.request(Msg(act: "ask"), to: id, replyAct: "never", timeout: .seconds(60))
+                        == .tooManyWaiting(limit: 64))
+                await device.client.close()
+                for try await outcome in requests {
+                    #expect(outcome == .connectionClosed)
+                }
+            }
+        }
+    }
+}
+
+actor ActLog {
+    private(set) var acts: [String] = []
+
+    func append(_ act: String) {
+        acts.append(act)
+    }
+}
