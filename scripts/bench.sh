@@ -100,7 +100,10 @@ def run(*command):
     return (result.stdout + result.stderr).strip().splitlines()[0] if (result.stdout + result.stderr).strip() else "unknown"
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
 memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
-commit = run("git", "describe", "--always", "--dirty")
+# The suite rewrites docs/bench while it runs, so only the sources decide "dirty".
+commit = run("git", "rev-parse", "--short", "HEAD")
+if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "Sources", "Package.swift"]).returncode != 0:
+    commit += " (sources modified)"
 json.dump({
     "kind": "machine", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu,
     "cores": os.cpu_count(), "memory": f"{int(memory) / 1048576:.1f} GiB", "kernel": platform.release(),
