@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd bench clean install
 
 all: build
 
@@ -80,6 +80,11 @@ install:
 	else \
 	    install -D -m 0644 deploy/config.yaml $(DESTDIR)/etc/gtcp-gateway/config.yaml; \
 	fi
+
+# The benchmark suite (release builds, loopback, a few minutes; installs wrk and nginx when
+# missing): writes docs/BENCHMARKS.md, docs/bench/*.json and the charts.
+bench: deps
+	scripts/bench.sh
 
 clean:
 	rm -rf .build $(VENV)

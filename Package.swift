@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Framing and Msg: bytes in, bytes out, no sockets.
@@ -108,10 +109,23 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // `bench`: the load client, the floor server it is compared against, and the suite report.
+        .target(
+            name: "GatewayBench",
+            dependencies: [
+                "GtcpWire",
+                "GatewayService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "gtcp-gateway",
             dependencies: [
                 "GatewayService",
+                "GatewayBench",
                 "GtcpClient",
                 "ExampleBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -203,6 +217,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
+            name: "GatewayBenchTests",
+            dependencies: [
+                "GatewayBench",
+                "GatewayCore",
+                "GatewayAdmin",
+                "GatewayService",
+                "GatewayUpstream",
+                "GtcpClient",
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.

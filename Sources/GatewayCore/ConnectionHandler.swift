@@ -4,8 +4,9 @@ import GtcpWire
 import Logging
 import NIOCore
 
-/// What every connection of one listener shares.
-struct ConnectionEnvironment: Sendable {
+/// What every connection of one listener shares: a class, so each connection holds one
+/// reference rather than its own copy of some 300 bytes.
+final class ConnectionEnvironment: Sendable {
     let framing: GtcpFraming
     let maxInFlightPerConnection: Int
     let maxOutboundBytes: Int
@@ -19,6 +20,34 @@ struct ConnectionEnvironment: Sendable {
     /// Makes request ids unique across restarts of the gateway.
     let bootID: String
     let events: LifecycleEvents?
+
+    init(
+        framing: GtcpFraming,
+        maxInFlightPerConnection: Int,
+        maxOutboundBytes: Int,
+        policy: LivePolicy,
+        upstream: (any Upstream)?,
+        registry: ConnectionRegistry,
+        limiter: InFlightLimiter,
+        metrics: GatewayMetrics,
+        logger: Logger,
+        unroutedActs: LogOnce,
+        bootID: String,
+        events: LifecycleEvents?
+    ) {
+        self.framing = framing
+        self.maxInFlightPerConnection = maxInFlightPerConnection
+        self.maxOutboundBytes = maxOutboundBytes
+        self.policy = policy
+        self.upstream = upstream
+        self.registry = registry
+        self.limiter = limiter
+        self.metrics = metrics
+        self.logger = logger
+        self.unroutedActs = unroutedActs
+        self.bootID = bootID
+        self.events = events
+    }
 }
 
 /// One client connection: answers built-in acts, forwards the rest, keeps replies in order,
@@ -191,7 +220,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             clientName = msg.data
             environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
-            reply(Msg(act: "hello", data: environment.policy.current.greeting), context: context)
+            // Encoded once per greeting, not per hello.
+            guard let packet = environment.policy.helloReply(framing: environment.framing) else {
+                environment.logger.debug("reply hello to [\(remoteAddress)] exceeds max data size, not sent")
+                return
+            }
+            reply(packet: packet, context: context)
         case "heartbeat":
             environment.logger.debug("heartbeat from [\(remoteAddress)]")
         default:
@@ -447,6 +481,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
             environment.logger.debug("reply \(msg.act) to [\(remoteAddress)] exceeds max data size, not sent")
             return
         }
+        reply(packet: packet, context: context)
+    }
+
+    private func reply(packet: ByteBuffer, context: ChannelHandlerContext) {
         replies.append(packet) { write($0, context: context) }
         flushIfNeeded(context: context)
     }

@@ -32,7 +32,9 @@ struct ConnectionStateMachine<Packet, Parked> {
     private let maxOutboundBytes: Int
     private var parked: Parked?
     private var writable = true
-    private var backlog = CircularBuffer<Packet>()
+    /// Grows on demand: most connections never backlog, and 16 empty slots cost every idle
+    /// connection about 400 bytes.
+    private var backlog = CircularBuffer<Packet>(initialCapacity: 1)
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
     /// The backend has not admitted the connection yet (connect hook).

@@ -21,9 +21,20 @@ public struct GtcpFrameDecoder: ByteToMessageDecoder, Sendable {
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let data = try self.nextPacket(from: &buffer) else {
+            return .needMoreData
+        }
+        context.fireChannelRead(Self.wrapInboundOut(data))
+        return .continue
+    }
+
+    /// The next packet's data, read from `buffer`, or nil (nothing read) until a whole packet is
+    /// there. For handlers that frame bytes themselves rather than through a pipeline stage, which
+    /// saves a pipeline hop per packet.
+    public mutating func nextPacket(from buffer: inout ByteBuffer) throws(GtcpFramingError) -> ByteBuffer? {
         if case .waitingForHeader = self.state {
             guard let length = self.peekLength(in: buffer) else {
-                return .needMoreData
+                return nil
             }
             guard length <= self.framing.maxDataSize else {
                 throw GtcpFramingError.invalidPackageSize(size: length, maxDataSize: self.framing.maxDataSize)
@@ -33,13 +44,12 @@ public struct GtcpFrameDecoder: ByteToMessageDecoder, Sendable {
         guard case .waitingForData(let length) = self.state,
             buffer.readableBytes - self.framing.headerSize >= length
         else {
-            return .needMoreData
+            return nil
         }
         buffer.moveReaderIndex(forwardBy: self.framing.headerSize)
         let data = buffer.readSlice(length: length)!
         self.state = .waitingForHeader
-        context.fireChannelRead(Self.wrapInboundOut(data))
-        return .continue
+        return data
     }
 
     /// A stream that stops inside a packet lost data: report the partial packet rather than drop it silently.

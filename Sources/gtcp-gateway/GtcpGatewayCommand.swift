@@ -10,6 +10,7 @@ struct GtcpGatewayCommand: AsyncParsableCommand {
             ClientCommand.self,
             CheckConfigCommand.self,
             ExampleUpstreamCommand.self,
+            BenchCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -25,6 +25,24 @@ struct GatewayServerTests {
         }
     }
 
+    @Test func aPacketFarLargerThanTheFirstReceiveBufferArrivesWhole() async throws {
+        let name = String(repeating: "n", count: 60_000)
+        #expect(name.utf8.count > GatewayServer.receiveBuffers.nextBufferSize() ?? 0)
+        try await TestGateway.run { gateway in
+            let client = try await gateway.connect()
+            var replies = MessageReader(client)
+            try await client.send(Msg(act: "hello", data: name))
+            try await client.send(Msg(act: "hello", data: "short"))
+            #expect(try await replies.next() == Msg(act: "hello", data: "Nice to meet you!"))
+            #expect(try await replies.next() == Msg(act: "hello", data: "Nice to meet you!"))
+
+            let page = await gateway.registry.page(after: nil, limit: 10, filter: ConnectionFilter())
+            #expect(page.connections.first?.bytesIn == UInt64(2 + Msg(act: "hello", data: name).encodedJSONByteCount + 2
+                + Msg(act: "hello", data: "short").encodedJSONByteCount))
+            await client.close()
+        }
+    }
+
     @Test func heartbeatGetsNoReplyAndMovesLastActive() async throws {
         try await TestGateway.run { gateway in
             let client = try await gateway.connect()

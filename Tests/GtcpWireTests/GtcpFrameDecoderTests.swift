@@ -148,4 +148,25 @@ import Testing
         ]
         try ByteToMessageDecoderVerifier.verifyDecoder(inputOutputPairs: pairs) { GtcpFrameDecoder() }
     }
+
+    @Test func nextPacketFramesWithoutAPipeline() throws {
+        var decoder = GtcpFrameDecoder()
+        var buffer = ByteBuffer(bytes: Self.packet("ab") + Self.packet("") + [0, 3, 0x78])
+        #expect(try decoder.nextPacket(from: &buffer).map { Array($0.readableBytesView) } == Array("ab".utf8))
+        #expect(try decoder.nextPacket(from: &buffer).map { Array($0.readableBytesView) } == [])
+        // A partial packet is left unread, header included.
+        #expect(try decoder.nextPacket(from: &buffer) == nil)
+        #expect(Array(buffer.readableBytesView) == [0, 3, 0x78])
+        buffer.writeBytes(Array("yz".utf8))
+        #expect(try decoder.nextPacket(from: &buffer).map { Array($0.readableBytesView) } == Array("xyz".utf8))
+        #expect(buffer.readableBytes == 0)
+    }
+
+    @Test func nextPacketRejectsAnOversizeHeader() throws {
+        var decoder = GtcpFrameDecoder(framing: try GtcpFraming(headerSize: 1, maxDataSize: 10))
+        var buffer = ByteBuffer(bytes: [11])
+        #expect(throws: GtcpFramingError.invalidPackageSize(size: 11, maxDataSize: 10)) {
+            try decoder.nextPacket(from: &buffer)
+        }
+    }
 }

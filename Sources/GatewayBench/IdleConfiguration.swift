@@ -1,0 +1,72 @@
+import GatewayService
+import GtcpWire
+
+/// Many connections that only heartbeat, held open to measure what each costs the gateway.
+public struct IdleConfiguration: Sendable {
+    public var target: HostPort
+    public var framing: GtcpFraming
+    public var connections: Int
+    public var heartbeatInterval: Duration
+    /// How long the connections are held once all are open.
+    public var hold: Duration
+    /// The gateway process whose memory and CPU time are sampled; nil samples nothing.
+    public var gatewayPID: Int32?
+    public var sourceAddresses: Int
+    public var connectTimeout: Duration
+    /// The bench's open-file limit, reported beside the figures as the cap on connections.
+    public var fileDescriptorLimit: Int?
+
+    public init(
+        target: HostPort,
+        framing: GtcpFraming = .default,
+        connections: Int,
+        heartbeatInterval: Duration = .seconds(5),
+        hold: Duration = .seconds(60),
+        gatewayPID: Int32? = nil,
+        sourceAddresses: Int = 4,
+        connectTimeout: Duration = .seconds(10),
+        fileDescriptorLimit: Int? = nil
+    ) {
+        self.target = target
+        self.framing = framing
+        self.connections = connections
+        self.heartbeatInterval = heartbeatInterval
+        self.hold = hold
+        self.gatewayPID = gatewayPID
+        self.sourceAddresses = sourceAddresses
+        self.connectTimeout = connectTimeout
+        self.fileDescriptorLimit = fileDescriptorLimit
+    }
+}
+
+/// The outcome of an idle run, as `--json` prints it.
+public struct IdleReport: Codable, Sendable {
+    public var kind = "idle"
+    public var label: String?
+    public var command: String?
+    public var target: String
+    public var connections: Int
+    public var opened: Int
+    public var connectFailures: Int
+    /// Connections the server closed while they were held.
+    public var closedByServer: Int
+    public var heartbeatIntervalSeconds: Double
+    public var holdSeconds: Double
+    public var heartbeatsSent: UInt64
+    public var messagesReceived: UInt64
+    public var fileDescriptorLimit: Int?
+    public var gateway: GatewayCost?
+    public var firstError: String?
+}
+
+/// What the held connections cost the gateway process.
+public struct GatewayCost: Codable, Sendable {
+    public var pid: Int32
+    public var before: ProcessSample
+    public var afterConnecting: ProcessSample
+    public var afterHolding: ProcessSample
+    /// (RSS after holding - RSS before connecting) / connections opened.
+    public var residentBytesPerConnection: Double
+    /// CPU time over the hold as a percentage of one core.
+    public var cpuPercentOfOneCore: Double
+}

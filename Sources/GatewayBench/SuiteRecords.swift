@@ -1,0 +1,78 @@
+import Foundation
+
+/// A `wrk` run straight at the upstream, as the suite's Lua script writes it.
+public struct WrkReport: Codable, Sendable {
+    public var kind = "wrk"
+    public var label: String?
+    public var command: String?
+    public var connections: Int
+    public var threads: Int
+    public var seconds: Double
+    public var requests: Int
+    public var errors: Int
+    public var requestsPerSecond: Double
+    public var latencyMicroseconds: LatencySummary
+}
+
+/// The machine a suite ran on, as the suite script records it.
+public struct MachineReport: Codable, Sendable {
+    public var kind = "machine"
+    public var date: String
+    public var cpu: String
+    public var cores: Int
+    public var memory: String
+    public var kernel: String
+    public var swift: String
+    public var nginx: String
+    public var wrk: String
+    public var commit: String
+    public var loadAverage: String
+}
+
+/// Every result of one suite run, by label.
+public struct SuiteResults: Sendable {
+    public var machine: MachineReport?
+    public var loads: [String: LoadReport] = [:]
+    public var wrk: [String: WrkReport] = [:]
+    public var idle: IdleReport?
+    /// Hand-written notes kept beside the results (profile findings, say).
+    public var notes: String?
+
+    public init() {}
+
+    private struct Header: Decodable {
+        var kind: String
+        var label: String?
+    }
+
+    /// Adds one JSON result; files of an unknown kind are skipped.
+    public mutating func add(json data: Data, name: String) throws {
+        let header = try BenchJSON.decode(Header.self, from: data)
+        let label = header.label ?? name
+        switch header.kind {
+        case "load": loads[label] = try BenchJSON.decode(LoadReport.self, from: data)
+        case "wrk": wrk[label] = try BenchJSON.decode(WrkReport.self, from: data)
+        case "idle": idle = try BenchJSON.decode(IdleReport.self, from: data)
+        case "machine": machine = try BenchJSON.decode(MachineReport.self, from: data)
+        default: break
+        }
+    }
+
+    /// The run with the most messages per second among those whose label starts with `prefix`.
+    func best(_ prefix: String) -> LoadReport? {
+        loads.filter { $0.key.hasPrefix(prefix) }.values.max { $0.messagesPerSecond < $1.messagesPerSecond }
+    }
+
+    /// The run with the lowest p99 among those whose label starts with `prefix`.
+    func steadiest(_ prefix: String) -> LoadReport? {
+        loads.filter { $0.key.hasPrefix(prefix) }.values.min { $0.latencyMicroseconds.p99 < $1.latencyMicroseconds.p99 }
+    }
+
+    /// Runs whose label is `prefix` followed by a connection count, by that count.
+    func sweep(_ prefix: String) -> [(connections: Int, report: LoadReport)] {
+        loads.compactMap { label, report in
+            guard label.hasPrefix(prefix), let count = Int(label.dropFirst(prefix.count)) else { return nil }
+            return (count, report)
+        }.sorted { $0.connections < $1.connections }
+    }
+}

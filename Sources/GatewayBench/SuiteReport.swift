@@ -1,0 +1,183 @@
+import Foundation
+
+/// docs/BENCHMARKS.md and its charts, from one suite's results.
+///
+/// The labels are the suite script's (scripts/bench.sh): `hello-floor-*` / `hello-gateway-*`
+/// (rounds of scenario 1, the best throughput of each taken), `sweep-floor-c<N>` /
+/// `sweep-gateway-c<N>`, `forward-gateway`, `forward-wrk`, `direct-wrk-latency`,
+/// `forward-gateway-half`, `idle`, `admin-base-*` / `admin-paging-*` (rounds, the lowest p99 of
+/// each taken).
+public struct SuiteReport: Sendable {
+    public let results: SuiteResults
+
+    public init(results: SuiteResults) {
+        self.results = results
+    }
+
+    /// A target checked against the figures: what was measured, what was asked, whether it was met.
+    public struct Check: Sendable {
+        public var scenario: String
+        public var figure: String
+        public var target: String
+        public var met: Bool?
+    }
+
+    /// Chart file names (relative to the results folder) and their SVG text.
+    public var charts: [(name: String, svg: String)] {
+        var charts: [(String, String)] = []
+        let scenarios: [(String, LoadReport?)] = [
+            ("floor, hello", results.best("hello-floor")),
+            ("gateway, hello", results.best("hello-gateway")),
+            ("gateway, hello + admin paging", results.steadiest("admin-paging")),
+            ("gateway to nginx, peak", results.loads["forward-gateway"]),
+            ("gateway to nginx, half rate", results.loads["forward-gateway-half"]),
+        ]
+        var bars = scenarios.compactMap { name, report in report.map { (name: name, latency: $0.latencyMicroseconds) } }
+        if let wrk = results.wrk["forward-wrk"] {
+            bars.append((name: "wrk to nginx, peak", latency: wrk.latencyMicroseconds))
+        }
+        if !bars.isEmpty {
+            charts.append(("latency.svg", BenchCharts.latencyPercentiles(title: "Round-trip latency per scenario", scenarios: bars)))
+        }
+        let lines = [("floor", "sweep-floor-c"), ("gateway", "sweep-gateway-c")].compactMap { name, prefix -> ChartSeries? in
+            let points = results.sweep(prefix).map { ChartSeries.Point(x: Double($0.connections), y: $0.report.messagesPerSecond) }
+            return points.isEmpty ? nil : ChartSeries(name: name, points: points)
+        }
+        if !lines.isEmpty {
+            charts.append(("throughput.svg", BenchCharts.throughput(title: "hello round trips against connection count", series: lines)))
+        }
+        return charts
+    }
+
+    public var checks: [Check] {
+        var checks: [Check] = []
+        if let floor = results.best("hello-floor"), let gateway = results.best("hello-gateway") {
+            let ratio = gateway.messagesPerSecond / floor.messagesPerSecond
+            var figure = "\(rate(gateway)) vs \(rate(floor)) msg/s = \(percent(ratio))"
+            if let gatewayCPU = gateway.server?.cpuMicrosecondsPerReply, let floorCPU = floor.server?.cpuMicrosecondsPerReply {
+                figure += "; server CPU per reply \(Figure.decimal(gatewayCPU, places: 2)) vs "
+                    + "\(Figure.decimal(floorCPU, places: 2)) us (floor/gateway \(percent(floorCPU / gatewayCPU)))"
+            }
+            checks.append(Check(
+                scenario: "1. hello round trips, gateway vs floor (N=\(gateway.connections), K=\(gateway.outstanding), best of rounds)",
+                figure: figure,
+                target: ">= 80% of floor",
+                met: ratio >= 0.8
+            ))
+        }
+        if let gateway = results.loads["forward-gateway"], let wrk = results.wrk["forward-wrk"] {
+            let ratio = gateway.messagesPerSecond / wrk.requestsPerSecond
+            checks.append(Check(
+                scenario: "2. forwarded act, gateway to nginx vs wrk to nginx (\(gateway.connections * gateway.outstanding) concurrent)",
+                figure: "\(rate(gateway)) vs \(Figure.grouped(wrk.requestsPerSecond)) msg/s = \(percent(ratio))",
+                target: ">= 50% of direct",
+                met: ratio >= 0.5
+            ))
+        }
+        if let half = results.loads["forward-gateway-half"], let direct = results.wrk["direct-wrk-latency"] {
+            let added = half.latencyMicroseconds.p99 - direct.latencyMicroseconds.p99
+            checks.append(Check(
+                scenario: "2. p99 added latency at half the peak rate (\(Figure.grouped(half.rate ?? 0)) msg/s offered)",
+                figure: "\(ms(added)) (p99 \(ms(half.latencyMicroseconds.p99)) through the gateway - "
+                    + "p99 \(ms(direct.latencyMicroseconds.p99)) direct)",
+                target: "< 2 ms",
+                met: added < 2000 && half.counters.errors == 0
+            ))
+        }
+        if let idle = results.idle, let cost = idle.gateway {
+            let cap = idle.fileDescriptorLimit.map { "cap: \(Figure.grouped($0)) open files per process" } ?? "cap unknown"
+            checks.append(Check(
+                scenario: "3. idle connections: gateway RSS per connection",
+                figure: "\(String(format: "%.2f", cost.residentBytesPerConnection / 1024)) KiB at "
+                    + "\(Figure.grouped(idle.opened)) connections (\(cap); the issue asks 50,000)",
+                target: "<= 4 KiB",
+                met: cost.residentBytesPerConnection <= 4096 && idle.closedByServer == 0
+            ))
+            checks.append(Check(
+                scenario: "3. idle connections: gateway CPU, heartbeat every \(Figure.decimal(idle.heartbeatIntervalSeconds, places: 0)) s",
+                figure: "\(String(format: "%.2f", cost.cpuPercentOfOneCore))% of one core over \(Figure.decimal(idle.holdSeconds, places: 0)) s",
+                target: "< 25% of one core",
+                met: cost.cpuPercentOfOneCore < 25
+            ))
+        }
+        if let base = results.steadiest("admin-base"), let paging = results.steadiest("admin-paging"), let admin = paging.admin {
+            let change = paging.latencyMicroseconds.p99 / base.latencyMicroseconds.p99 - 1
+            checks.append(Check(
+                scenario: "4. hello p99 while paging GET /connections (\(Figure.grouped(admin.connectionsListed / max(admin.pages, 1))) per page)",
+                figure: "p99 \(ms(paging.latencyMicroseconds.p99)) vs \(ms(base.latencyMicroseconds.p99)) without = "
+                    + "\(change >= 0 ? "+" : "")\(percent(change)); \(admin.sweeps) sweeps, \(admin.pages) pages",
+                target: "moves <= 10%",
+                met: abs(change) <= 0.10 && admin.error == nil && admin.sweeps > 0
+            ))
+        }
+        return checks
+    }
+
+    public var markdown: String {
+        var out: [String] = []
+        out.append("# Benchmarks")
+        out.append("")
+        out.append(
+            "Written by `make bench` (scripts/bench.sh, a few minutes, loopback only): release builds, the bench client "
+                + "`gtcp-gateway bench`, the floor server `gtcp-gateway bench floor`, nginx and wrk from Debian. "
+                + "Raw results are in [bench/](bench/) as JSON; the charts are drawn by `gtcp-gateway bench report`. "
+                + "The machine is shared with other work, so every target is a ratio of runs made side by side in one suite."
+        )
+        if let machine = results.machine {
+            out += ["", "## Machine", "", "| | |", "|---|---|"]
+            out += [
+                "| date | \(machine.date) |", "| CPU | \(machine.cpu) |", "| cores | \(machine.cores) |",
+                "| memory | \(machine.memory) |", "| kernel | \(machine.kernel) |", "| Swift | \(machine.swift) |",
+                "| nginx | \(machine.nginx) |", "| wrk | \(machine.wrk) |", "| gateway commit | \(machine.commit) |",
+                "| load average at start | \(machine.loadAverage) |",
+            ]
+        }
+        out += ["", "## Targets", "", "| Scenario | Figure | Target | Met |", "|---|---|---|---|"]
+        for check in checks {
+            out.append("| \(check.scenario) | \(check.figure) | \(check.target) | \(check.met.map { $0 ? "yes" : "**no**" } ?? "-") |")
+        }
+        let charts = self.charts
+        if !charts.isEmpty {
+            out += ["", "## Charts", ""]
+            out += charts.map { "![\($0.name)](bench/\($0.name))" }
+        }
+        out += ["", "## Round-trip runs", "", "Latencies in microseconds, of successful replies.", ""]
+        out.append("| run | N | K | offered msg/s | msg/s | sent | errors | p50 | p90 | p99 | p99.9 | max |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for (label, report) in results.loads.sorted(by: { $0.key < $1.key }) {
+            let latency = report.latencyMicroseconds.labelled.map { Figure.decimal($0.microseconds) }
+            out.append(
+                "| \(label) | \(report.connections) | \(report.outstanding) | \(report.rate.map { Figure.grouped($0) } ?? "-") | "
+                    + "\(rate(report)) | \(Figure.grouped(report.counters.sent)) | \(Figure.grouped(report.counters.errors)) | "
+                    + latency.joined(separator: " | ") + " |"
+            )
+        }
+        if !results.wrk.isEmpty {
+            out += ["", "## wrk straight to nginx", "", "| run | connections | req/s | errors | p50 | p90 | p99 | p99.9 | max |"]
+            out.append("|---|---|---|---|---|---|---|---|---|")
+            for (label, wrk) in results.wrk.sorted(by: { $0.key < $1.key }) {
+                let latency = wrk.latencyMicroseconds.labelled.map { Figure.decimal($0.microseconds) }
+                out.append(
+                    "| \(label) | \(wrk.connections) | \(Figure.grouped(wrk.requestsPerSecond)) | \(wrk.errors) | "
+                        + latency.joined(separator: " | ") + " |"
+                )
+            }
+        }
+        if let idle = results.idle {
+            out += ["", "## Idle connections", "", "```", idle.table, "```"]
+        }
+        if let notes = results.notes {
+            out += ["", notes.trimmingCharacters(in: .whitespacesAndNewlines)]
+        }
+        let commands = (results.loads.values.compactMap(\.command) + results.wrk.values.compactMap(\.command)
+            + [results.idle?.command].compactMap { $0 }).sorted()
+        if !commands.isEmpty {
+            out += ["", "## Commands", "", "```"] + commands + ["```"]
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func rate(_ report: LoadReport) -> String { Figure.grouped(report.messagesPerSecond) }
+    private func percent(_ ratio: Double) -> String { "\(Figure.decimal(ratio * 100))%" }
+    private func ms(_ microseconds: Double) -> String { "\(String(format: "%.2f", microseconds / 1000)) ms" }
+}

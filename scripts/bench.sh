@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The benchmark suite behind `make bench`: release builds, loopback only, a few minutes.
+# Writes docs/bench/*.json (raw results), docs/bench/*.svg and docs/BENCHMARKS.md.
+#
+#   scripts/bench.sh            the whole suite
+#   BENCH_QUICK=1 scripts/bench.sh   shorter runs, for trying the script itself
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=docs/bench
+quick=${BENCH_QUICK:-0}
+seconds() { if [ "$quick" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+missing=""
+command -v wrk >/dev/null || missing="$missing wrk"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+
+swift build -c release --product gtcp-gateway
+bin=$(swift build -c release --show-bin-path)
+# Reports record commands as typed: `gtcp-gateway ...`, not the build path.
+export PATH="$bin:$PATH"
+
+# Each process here may open as many files as the hard limit allows (20,000 per process on
+# the reference machine); nothing system-wide changes.
+ulimit -n "$(ulimit -Hn)"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits (bounded) until something accepts connections on the port.
+wait_for_port() {
+    for _ in $(seq 1 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    echo "nothing listens on 127.0.0.1:$1" >&2
+    return 1
+}
+
+# Starts a gateway in the background; sets gateway_pid, gateway_port and admin_port.
+start_gateway() {
+    gateway_port=$(free_port)
+    admin_port=$(free_port)
+    gtcp-gateway serve --listen "127.0.0.1:$gateway_port" --admin-listen "127.0.0.1:$admin_port" \
+        --max-connections 100000 --idle-timeout 30s --log-level warning "$@" >>"$work/gateway.log" 2>&1 &
+    gateway_pid=$!
+    pids+=("$gateway_pid")
+    wait_for_port "$gateway_port"
+    wait_for_port "$admin_port"
+}
+
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# bench LABEL ARGS...: one bench run, its JSON report saved as docs/bench/LABEL.json.
+bench() {
+    local label=$1
+    shift
+    echo "== $label" >&2
+    gtcp-gateway bench --label "$label" --json "$@" >"$out/$label.json"
+}
+
+# wrk_run LABEL CONNECTIONS THREADS DURATION URL: wrk's JSON line saved as docs/bench/LABEL.json.
+wrk_run() {
+    local label=$1 connections=$2 threads=$3 duration=$4 url=$5
+    local command="wrk -t$threads -c$connections -d$duration -s scripts/bench-wrk-post.lua $url"
+    echo "== $label" >&2
+    BENCH_LABEL=$label BENCH_COMMAND=$command BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads \
+        $command | grep '^{"kind":"wrk"' >"$out/$label.json"
+}
+
+# The figure from a JSON report, e.g. json_field docs/bench/x.json messagesPerSecond.
+json_field() {
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.svg
+
+python3 - "$out/machine.json" "$nginx" <<'PY'
+import json, os, platform, subprocess, sys, time
+def run(*command):
+    result = subprocess.run(command, capture_output=True, text=True)
+    return (result.stdout + result.stderr).strip().splitlines()[0] if (result.stdout + result.stderr).strip() else "unknown"
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "unknown")
+memory = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+commit = run("git", "describe", "--always", "--dirty")
+json.dump({
+    "kind": "machine", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu,
+    "cores": os.cpu_count(), "memory": f"{int(memory) / 1048576:.1f} GiB", "kernel": platform.release(),
+    "swift": run("swift", "--version"), "nginx": run(sys.argv[2], "-v"), "wrk": run("wrk", "-v").split(" [")[0],
+    "commit": commit, "loadAverage": " ".join(open("/proc/loadavg").read().split()[:3]),
+}, open(sys.argv[1], "w"), indent=2)
+PY
+
+# nginx on loopback with a fixed JSON answer for the forwarded act.
+nginx_port=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/body;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location = /acts/bench {
+            default_type application/json;
+            return 200 '{"ok":true}';
+        }
+    }
+}
+CONF
+"$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+pids+=($!)
+wait_for_port "$nginx_port"
+upstream_url="http://127.0.0.1:$nginx_port/acts/bench"
+
+floor_port=$(free_port)
+gtcp-gateway bench floor --listen "127.0.0.1:$floor_port" >"$work/floor.log" &
+floor_pid=$!
+pids+=("$floor_pid")
+wait_for_port "$floor_port"
+start_gateway --upstream "http://127.0.0.1:$nginx_port/acts/{act}"
+floor=127.0.0.1:$floor_port
+gateway=127.0.0.1:$gateway_port
+
+# 1. Built-in act: gateway and floor in turns, same client, same N and K; the best round of
+# each counts, and each server's CPU time per reply is taken beside its throughput.
+run_time=$(seconds 5s 2s)
+for round in 1 2 3 4; do
+    bench "hello-floor-r$round" --connect "$floor" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$floor_pid"
+    bench "hello-gateway-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$gateway_pid"
+done
+for connections in 1 4 16 64 256 1024; do
+    bench "sweep-floor-c$connections" --connect "$floor" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
+    bench "sweep-gateway-c$connections" --connect "$gateway" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
+done
+
+# 2. Forwarded act through the gateway to nginx, against wrk straight to nginx at the same concurrency.
+bench forward-gateway --connect "$gateway" --act bench --data '{"n":1}' --connections 16 --outstanding 8 --duration "$(seconds 8s 2s)" \
+    --gateway-pid "$gateway_pid"
+wrk_run forward-wrk 128 2 "$(seconds 8s 2s)" "$upstream_url"
+wrk_run direct-wrk-latency 1 1 "$(seconds 3s 1s)" "$upstream_url"
+half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field "$out/forward-gateway.json" messagesPerSecond)")
+bench forward-gateway-half --connect "$gateway" --act bench --data '{"n":1}' --connections 16 --outstanding 8 \
+    --rate "$half" --duration "$(seconds 8s 2s)"
+
+# 4. Admin under load: scenario 1 with and without paging GET /connections, in turns (the
+# lowest p99 of each counts), while 10,000 idle connections give the pager pages to turn.
+gtcp-gateway bench --connect "$gateway" --idle "$(seconds 10000 2000)" --duration 10m 2>"$work/idle-background.log" >/dev/null &
+idle_background=$!
+pids+=("$idle_background")
+for _ in $(seq 1 600); do
+    grep -q holding "$work/idle-background.log" && break
+    sleep 0.1
+done
+grep -q holding "$work/idle-background.log" || { cat "$work/idle-background.log" >&2; exit 1; }
+for round in 1 2 3; do
+    bench "admin-base-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time"
+    bench "admin-paging-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" \
+        --page-admin "127.0.0.1:$admin_port"
+done
+stop "$idle_background"
+stop "$gateway_pid"
+
+# 3. Idle connections on a fresh gateway: as many as one process's open-file limit allows.
+start_gateway
+bench idle --connect "127.0.0.1:$gateway_port" --idle "$(seconds 19000 3000)" --duration "$(seconds 60s 10s)" \
+    --gateway-pid "$gateway_pid"
+stop "$gateway_pid"
+
+gtcp-gateway bench report --results "$out" --output docs/BENCHMARKS.md
