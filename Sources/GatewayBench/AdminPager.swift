@@ -93,6 +93,8 @@ struct AdminPager: Sendable {
                     }
                 }
             }
+        } catch where Task.isCancelled {
+            // The load ended: paging stops with it, whatever the interrupted request threw.
         } catch {
             failure = "\(error)"
         }

@@ -44,4 +44,19 @@ struct AdminPagerTests {
         #expect(report.sweeps == 0)
         #expect(report.error?.contains("GET /connections answered 400") == true)
     }
+
+    @Test("paging that the end of the load cancels is no failure")
+    func cancelled() async throws {
+        let report = try await InProcessGateway.run { gateway in
+            let pager = Task {
+                await AdminPager(
+                    configuration: AdminPagingConfiguration(host: "127.0.0.1", port: gateway.adminPort, limit: 1),
+                    group: MultiThreadedEventLoopGroup.singleton
+                ).run()
+            }
+            pager.cancel()
+            return await pager.value
+        }
+        #expect(report.error == nil)
+    }
 }
