@@ -106,9 +106,11 @@ fuzz-smoke: deps
 test-tsan: deps
 	GTCP_CHURN_CONNECTIONS=20000 scripts/sanitized-tests.sh thread .build-tsan
 
-# The Swift tests under AddressSanitizer (leak checking off: the runtime's caches look like leaks).
+# The Swift tests under AddressSanitizer (leak checking off: the runtime's caches look like
+# leaks; scripts/asan-suppressions.txt says what else is not ours).
 test-asan: deps
-	GTCP_CHURN_CONNECTIONS=20000 ASAN_OPTIONS=detect_leaks=0 scripts/sanitized-tests.sh address .build-asan
+	GTCP_CHURN_CONNECTIONS=20000 ASAN_OPTIONS=detect_leaks=0:suppressions=$(CURDIR)/scripts/asan-suppressions.txt \
+	    scripts/sanitized-tests.sh address .build-asan
 
 # Minutes of mixed client traffic and admin calls on the real binary; reports errors and RSS.
 SOAK_SECONDS ?= 300

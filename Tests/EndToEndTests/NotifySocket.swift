@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Stands in for systemd's notify socket: an AF_UNIX datagram socket whose path goes into
 /// `NOTIFY_SOCKET`. Each datagram is one notification: `KEY=value` lines (sd_notify(3)).
@@ -80,14 +80,16 @@ final class NotifySocket: Sendable {
 /// The socket, closed once by its reader; shut down by anyone to make the reader stop.
 private final class Descriptor: Sendable {
     let value: Int32
-    private let closed = Mutex(false)
+    /// Not `Mutex`: ThreadSanitizer cannot see its futex wait on Linux, and shutDown and close
+    /// contend from two threads, so `make test-tsan` would report a race that is not there.
+    private let closed = NIOLockedValueBox(false)
 
     init(_ value: Int32) {
         self.value = value
     }
 
     func shutDown() {
-        closed.withLock { closed in
+        closed.withLockedValue { closed in
             if !closed {
                 _ = shutdown(value, Int32(SHUT_RDWR))
             }
@@ -95,7 +97,7 @@ private final class Descriptor: Sendable {
     }
 
     func close() {
-        closed.withLock { closed in
+        closed.withLockedValue { closed in
             closed = true
             _ = Glibc.close(value)
         }
