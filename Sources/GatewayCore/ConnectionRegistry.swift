@@ -1,4 +1,5 @@
 import GtcpWire
+import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 
@@ -20,7 +21,7 @@ public final class ConnectionRegistry: Sendable {
 
     private let shards: [Shard]
     private let open = Atomic<Int>(0)
-    private let emptyWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let emptyWaiters = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
 
     public init(group: any EventLoopGroup) {
         self.shards = group.makeIterator().map {
@@ -41,7 +42,7 @@ public final class ConnectionRegistry: Sendable {
 
     func releaseReservation() {
         if open.wrappingSubtract(1, ordering: .relaxed).newValue == 0 {
-            let waiters = emptyWaiters.withLock { waiters in
+            let waiters = emptyWaiters.withLockedValue { waiters in
                 defer { waiters.removeAll() }
                 return waiters
             }
@@ -52,7 +53,7 @@ public final class ConnectionRegistry: Sendable {
     /// Suspends until no connection is open.
     func waitUntilEmpty() async {
         await withCheckedContinuation { continuation in
-            let resumeNow = emptyWaiters.withLock { waiters in
+            let resumeNow = emptyWaiters.withLockedValue { waiters in
                 if openCount == 0 {
                     return true
                 }

@@ -6,7 +6,7 @@ import NIOCore
 /// events go out side by side, up to `maxSending` at once. Every event held, waiting or being
 /// sent, counts against `capacity`.
 struct EventQueue<Event> {
-    private struct Lane {
+    fileprivate struct Lane {
         var waiting = CircularBuffer<Event>()
         var sending = false
     }
@@ -76,3 +76,7 @@ struct EventQueue<Event> {
         return removed
     }
 }
+
+// LifecycleEvents keeps its queue in a lock shared across threads.
+extension EventQueue: Sendable where Event: Sendable {}
+extension EventQueue.Lane: Sendable where Event: Sendable {}

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Whether the gateway should receive traffic: every listener bound and not draining.
 public final class GatewayReadiness: Sendable {
@@ -7,7 +7,7 @@ public final class GatewayReadiness: Sendable {
         var draining = false
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let onReady: @Sendable () -> Void
     private let onDraining: @Sendable () -> Void
 
@@ -20,21 +20,21 @@ public final class GatewayReadiness: Sendable {
         onReady: @escaping @Sendable () -> Void = {},
         onDraining: @escaping @Sendable () -> Void = {}
     ) {
-        self.state = Mutex(State(pendingListeners: listeners))
+        self.state = NIOLockedValueBox(State(pendingListeners: listeners))
         self.onReady = onReady
         self.onDraining = onDraining
     }
 
     public var isReady: Bool {
-        state.withLock { $0.pendingListeners == 0 && !$0.draining }
+        state.withLockedValue { $0.pendingListeners == 0 && !$0.draining }
     }
 
     public var isDraining: Bool {
-        state.withLock { $0.draining }
+        state.withLockedValue { $0.draining }
     }
 
     public func listenerBound() {
-        let nowReady = state.withLock { state in
+        let nowReady = state.withLockedValue { state in
             state.pendingListeners -= 1
             return state.pendingListeners == 0
         }
@@ -44,7 +44,7 @@ public final class GatewayReadiness: Sendable {
     }
 
     public func drainingStarted() {
-        let first = state.withLock { state in
+        let first = state.withLockedValue { state in
             defer { state.draining = true }
             return !state.draining
         }

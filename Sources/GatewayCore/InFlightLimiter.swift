@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The gateway-wide cap on forwarded acts in flight.
 ///
@@ -14,18 +14,18 @@ final class InFlightLimiter: Sendable {
     }
 
     private let limit: Int
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(limit: Int) {
         precondition(limit > 0)
         self.limit = limit
     }
 
-    var inUse: Int { state.withLock { $0.inUse } }
+    var inUse: Int { state.withLockedValue { $0.inUse } }
 
     /// Takes a slot, or queues the waiter `makeWaiter` builds and returns false.
     func tryAcquire(orWait makeWaiter: () -> Waiter) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.inUse < limit {
                 state.inUse += 1
                 return true
@@ -37,7 +37,7 @@ final class InFlightLimiter: Sendable {
 
     /// Gives a slot back, handing it to the oldest waiter if there is one.
     func release() {
-        let next: Waiter? = state.withLock { state in
+        let next: Waiter? = state.withLockedValue { state in
             if let waiter = state.waiters.popFirst() {
                 return waiter
             }

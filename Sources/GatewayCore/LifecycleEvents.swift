@@ -1,9 +1,9 @@
 import Foundation
 import GatewayUpstream
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// Tells the backend when clients connect, say hello and disconnect, by POSTing each event as
 /// JSON to the events URL.
@@ -13,7 +13,7 @@ import Synchronization
 /// POST is tried again a few times with growing pauses. As a `Service` placed before the
 /// listener, it sends what the drained connections left, for at most the events timeout.
 public final class LifecycleEvents: Service {
-    private struct State {
+    private struct State: Sendable {
         var configuration: EventsConfiguration
         var queue: EventQueue<LifecycleEvent>
         var sequence: UInt64 = 0
@@ -41,7 +41,7 @@ public final class LifecycleEvents: Service {
     /// POSTs on their way at once, across all connections.
     static let maxSending = 32
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let poster: any HTTPPoster
     private let metrics: GatewayMetrics
     private let retry: EventRetry
@@ -75,7 +75,7 @@ public final class LifecycleEvents: Service {
         eventLoop: any EventLoop,
         logger: Logger
     ) {
-        self.state = Mutex(
+        self.state = NIOLockedValueBox(
             State(configuration: configuration, queue: EventQueue(capacity: queueSize, maxSending: Self.maxSending)))
         self.poster = poster
         self.metrics = metrics
@@ -86,17 +86,17 @@ public final class LifecycleEvents: Service {
 
     /// Events sent from now on, queued ones included, use `configuration` (SIGHUP).
     public func update(_ configuration: EventsConfiguration) {
-        state.withLock { $0.configuration = configuration }
+        state.withLockedValue { $0.configuration = configuration }
     }
 
     var connectHook: Bool {
-        state.withLock { $0.configuration.connectHook }
+        state.withLockedValue { $0.configuration.connectHook }
     }
 
     public func run() async throws {
         try? await gracefulShutdown()
         // The listener has drained by now, so every connection's last event is queued.
-        let budget = state.withLock { $0.configuration.timeout }
+        let budget = state.withLockedValue { $0.configuration.timeout }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 try? await Task.sleep(for: budget)
@@ -133,7 +133,7 @@ public final class LifecycleEvents: Service {
 
     private func enqueue(_ event: LifecycleEvent) {
         var event = event
-        let (refusal, startable) = state.withLock { state -> ((EventDropReason, String)?, [LifecycleEvent]) in
+        let (refusal, startable) = state.withLockedValue { state -> ((EventDropReason, String)?, [LifecycleEvent]) in
             state.sequence += 1
             event.sequence = state.sequence
             if state.stopped {
@@ -153,7 +153,7 @@ public final class LifecycleEvents: Service {
     // MARK: Sending, from any thread
 
     private func send(_ event: LifecycleEvent, attempt: Int) {
-        let configuration = state.withLock { $0.configuration }
+        let configuration = state.withLockedValue { $0.configuration }
         let post = HTTPPost(
             url: configuration.url, body: event.json, timeout: configuration.timeout,
             connectTimeout: configuration.timeout)
@@ -169,7 +169,7 @@ public final class LifecycleEvents: Service {
             metrics.eventsSent.increment()
             event.admission?(admission)
         case .failed(let problem, let retryable):
-            let stopped = state.withLock { $0.stopped }
+            let stopped = state.withLockedValue { $0.stopped }
             if retryable && attempt < retry.attempts && !stopped {
                 eventLoop.scheduleTask(in: retry.pause(after: attempt).timeAmount) {
                     self.send(event, attempt: attempt + 1)
@@ -191,7 +191,7 @@ public final class LifecycleEvents: Service {
     }
 
     private func finished(_ event: LifecycleEvent) {
-        let (startable, idle) = state.withLock { state in
+        let (startable, idle) = state.withLockedValue { state in
             state.queue.finished(event.connectionID)
             return (state.startable(), state.takeIdleWaitersIfIdle())
         }
@@ -203,7 +203,7 @@ public final class LifecycleEvents: Service {
 
     private func waitUntilIdle() async {
         await withCheckedContinuation { continuation in
-            let idle = state.withLock { state in
+            let idle = state.withLockedValue { state in
                 state.idleWaiters.append(continuation)
                 return state.takeIdleWaitersIfIdle()
             }
@@ -213,7 +213,7 @@ public final class LifecycleEvents: Service {
 
     /// Drops what still waits; POSTs already on their way finish, but are not retried.
     private func stop() {
-        let (removed, idle) = state.withLock { state in
+        let (removed, idle) = state.withLockedValue { state in
             guard !state.stopped else { return ([LifecycleEvent](), [CheckedContinuation<Void, Never>]()) }
             state.stopped = true
             return (state.queue.removeWaiting(), state.takeIdleWaitersIfIdle())

@@ -1,6 +1,6 @@
 import GtcpWire
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The current `ConnectionPolicy`, replaced as a whole on reload.
 public final class LivePolicy: Sendable {
@@ -11,21 +11,21 @@ public final class LivePolicy: Sendable {
         var helloReply: (framing: GtcpFraming, packet: ByteBuffer?)?
     }
 
-    private let storage: Mutex<State>
+    private let storage: NIOLockedValueBox<State>
 
     public init(_ policy: ConnectionPolicy) {
-        self.storage = Mutex(State(policy: policy))
+        self.storage = NIOLockedValueBox(State(policy: policy))
     }
 
     public var current: ConnectionPolicy {
-        get { storage.withLock { $0.policy } }
-        set { storage.withLock { $0 = State(policy: newValue) } }
+        get { storage.withLockedValue { $0.policy } }
+        set { storage.withLockedValue { $0 = State(policy: newValue) } }
     }
 
     /// The packet answering `hello` with the current greeting; nil when the greeting does not
     /// fit `framing`'s max data size.
     func helloReply(framing: GtcpFraming) -> ByteBuffer? {
-        storage.withLock { state in
+        storage.withLockedValue { state in
             if let cached = state.helloReply, cached.framing == framing {
                 return cached.packet
             }

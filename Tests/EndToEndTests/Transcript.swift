@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What a test observes arriving in order (output lines, datagrams), with waits for an item
 /// that has arrived or is still to come.
@@ -27,12 +27,12 @@ final class Transcript<Item: Sendable>: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
-    var items: [Item] { state.withLock { $0.items } }
+    var items: [Item] { state.withLockedValue { $0.items } }
 
     func append(_ item: Item) {
-        let resumed = state.withLock { state in
+        let resumed = state.withLockedValue { state in
             state.items.append(item)
             var resumed: [(CheckedContinuation<Int?, Never>, Int)] = []
             var stillWaiting: [Waiter] = []
@@ -51,7 +51,7 @@ final class Transcript<Item: Sendable>: Sendable {
 
     /// No more items will come: every wait still open gets nil.
     func end() {
-        let waiting = state.withLock { state in
+        let waiting = state.withLockedValue { state in
             state.ended = true
             defer { state.waiters.removeAll() }
             return state.waiters
@@ -63,7 +63,7 @@ final class Transcript<Item: Sendable>: Sendable {
     /// if the transcript ends before it.
     func index(_ occurrence: Int = 1, where predicate: @escaping @Sendable (Item) -> Bool) async -> Int? {
         await withCheckedContinuation { continuation in
-            let found: Int?? = state.withLock { state in
+            let found: Int?? = state.withLockedValue { state in
                 if let index = state.index(occurrence, where: predicate) {
                     return .some(index)
                 }
