@@ -138,13 +138,20 @@ struct LifecycleEventsTests {
 
     @Test func aConnectHookRefusalClosesTheClientWithTheReason() async throws {
         let log = EventLog()
-        let router = log.router { $0.event == "connected" ? .forbidden : .noContent }
+        // The refusal waits until the hello is sent, so the send never meets a closed connection.
+        let helloSent = Gate()
+        let router = log.router { event in
+            guard event.event == "connected" else { return .noContent }
+            await helloSent.pass()
+            return .forbidden
+        }
         try await TestBackend.run(router) { port in
             try await EventingGateway.run(eventsURL: Self.url(port), connectHook: true) { gateway in
                 let client = try await gateway.connect()
                 var messages = MessageReader(client)
                 // Never read: the refusal comes instead of the greeting.
                 try await client.send(Msg(act: "hello", data: "unwelcome"))
+                await helloSent.open()
                 #expect(
                     try await messages.next()
                         == Msg(act: "error", data: #"{"act":"","error":"connection refused by the backend: HTTP 403"}"#))
