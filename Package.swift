@@ -31,11 +31,14 @@ let package = Package(
             name: "GtcpWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
+        // Values as people write them on command lines and in settings: host:port, durations.
+        .target(name: "SettingsText"),
         // A gtcp client connection over NIO, used by `client`, the tests and `bench`.
         .target(
             name: "GtcpClient",
             dependencies: [
                 "GtcpWire",
+                "SettingsText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -96,6 +99,7 @@ let package = Package(
             name: "GatewayService",
             dependencies: [
                 "GtcpWire",
+                "SettingsText",
                 "GatewayCore",
                 "GatewayAdmin",
                 "GatewayUpstream",
@@ -116,6 +120,7 @@ let package = Package(
             dependencies: [
                 "GtcpWire",
                 "GatewayService",
+                "SettingsText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -129,6 +134,7 @@ let package = Package(
                 "GatewayBench",
                 "GtcpClient",
                 "ExampleBackend",
+                "SettingsText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -156,11 +162,13 @@ let package = Package(
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "SettingsTextTests", dependencies: ["SettingsText"]),
         .testTarget(
             name: "GtcpClientTests",
             dependencies: [
                 "GtcpClient",
                 "GtcpWire",
+                "SettingsText",
                 "TestCertificates",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -214,6 +222,7 @@ let package = Package(
                 "GatewayService",
                 "GtcpWire",
                 "GatewayUpstream",
+                "SettingsText",
                 "TestCertificates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -230,6 +239,7 @@ let package = Package(
                 "GatewayUpstream",
                 "GtcpClient",
                 "GtcpWire",
+                "SettingsText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

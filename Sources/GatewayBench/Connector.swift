@@ -1,6 +1,7 @@
 import GatewayService
 import NIOCore
 import NIOPosix
+import SettingsText
 
 /// Opens the bench's client connections: the target resolved once, each socket bound to
 /// 127.0.0.(1 + i % k) when the target is IPv4 loopback, so k source-port ranges are available.

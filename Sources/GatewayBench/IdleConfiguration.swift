@@ -1,5 +1,6 @@
 import GatewayService
 import GtcpWire
+import SettingsText
 
 /// Many connections that only heartbeat, held open to measure what each costs the gateway.
 public struct IdleConfiguration: Sendable {

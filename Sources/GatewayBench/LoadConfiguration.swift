@@ -1,5 +1,6 @@
 import GatewayService
 import GtcpWire
+import SettingsText
 
 /// A round-trip load: N connections, each with up to K messages outstanding, until `count`
 /// messages were sent or `duration` is over, whichever comes first.

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import SettingsText
 
 /// The composition root: builds every part of the gateway from its settings and runs them in
 /// one `ServiceGroup` until SIGTERM or SIGINT, then shuts them down in reverse order (a second

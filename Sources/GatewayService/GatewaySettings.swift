@@ -2,6 +2,7 @@ import GatewayCore
 import GatewayUpstream
 import GtcpWire
 import Logging
+import SettingsText
 
 public enum LogFormat: String, Sendable, CaseIterable {
     case plain

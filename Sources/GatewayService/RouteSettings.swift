@@ -1,5 +1,6 @@
 import GatewayUpstream
 import GtcpWire
+import SettingsText
 import Yams
 
 /// The `routes:` list, which only a config file can hold: each route has several fields.

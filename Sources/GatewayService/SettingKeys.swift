@@ -1,6 +1,7 @@
 import GatewayUpstream
 import GtcpWire
 import Logging
+import SettingsText
 
 /// The one table of settings: flags, environment variables, the file and `--help` all come from
 /// here. Live keys take effect on reload (SIGHUP); the others need a restart.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayUpstream
 import Logging
+import SettingsText
 
 extension ValueSyntax {
     /// A key that takes one text; `convert` returns nil for anything not allowed.

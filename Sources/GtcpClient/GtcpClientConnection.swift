@@ -2,6 +2,7 @@ import GtcpWire
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SettingsText
 
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ public final class GtcpClientConnection: Sendable {
 
     private let channel: any Channel
 
-    private init(channel: any Channel, messages: AsyncThrowingStream<Msg, any Error>, address: ServerAddress) {
+    private init(channel: any Channel, messages: AsyncThrowingStream<Msg, any Error>, address: HostPort) {
         self.channel = channel
         self.messages = messages
         self.remoteAddressDescription = channel.remoteAddress.flatMap(Self.describe) ?? address.description
@@ -41,7 +42,7 @@ public final class GtcpClientConnection: Sendable {
         connectTimeout: TimeAmount = .seconds(5),
         tls: GtcpClientTLS? = nil
     ) async throws -> GtcpClientConnection {
-        let address = ServerAddress(host: host, port: port)
+        let address = HostPort(host: host, port: port)
         let (messages, continuation) = AsyncThrowingStream.makeStream(of: Msg.self)
         let sslContext: NIOSSLContext?
         do {
@@ -129,7 +130,7 @@ public final class GtcpClientConnection: Sendable {
         guard let host = address.ipAddress, let port = address.port else {
             return nil
         }
-        return ServerAddress(host: host, port: port).description
+        return HostPort(host: host, port: port).description
     }
 
     private static func reason(_ error: any Error) -> String {

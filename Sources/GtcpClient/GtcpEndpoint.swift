@@ -1,15 +1,16 @@
 import GtcpWire
 import NIOCore
+import SettingsText
 
 /// Where and how a client reaches a gtcp server: address, framing and optional TLS.
 public struct GtcpEndpoint: Sendable {
-    public var server: ServerAddress
+    public var server: HostPort
     public var framing: GtcpFraming
     /// nil: plain TCP.
     public var tls: GtcpClientTLS?
 
     public init(
-        server: ServerAddress = ServerAddress(host: "127.0.0.1", port: 8999),
+        server: HostPort = HostPort(host: "127.0.0.1", port: 8999),
         framing: GtcpFraming = .default,
         tls: GtcpClientTLS? = nil
     ) {

@@ -1,4 +1,5 @@
 import GtcpWire
+import SettingsText
 
 /// Sends one message and prints the first reply as `<Act> <Data>`: to standard output, or to
 /// standard error when the reply's act is `error`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayBench
 import GatewayService
+import SettingsText
 
 struct BenchFloorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

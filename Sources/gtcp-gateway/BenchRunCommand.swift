@@ -3,6 +3,7 @@ import Foundation
 import GatewayBench
 import GatewayService
 import GtcpWire
+import SettingsText
 
 struct BenchRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GtcpClient
 import GtcpWire
+import SettingsText
 
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +26,7 @@ struct ClientCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The server, as host:port ([host]:port for IPv6).")
-    var connect = AddressArgument(ServerAddress(host: "127.0.0.1", port: 8999))
+    var connect = AddressArgument(HostPort(host: "127.0.0.1", port: 8999))
 
     @Option(help: "Bytes in each packet's length header, 1 to 4.")
     var headerSize = 2
@@ -64,6 +65,10 @@ struct ClientCommand: AsyncParsableCommand {
     var tlsServerName: String?
 
     func validate() throws {
+        // Port 0 is a listener's "any free port"; there is no server to connect to there.
+        guard self.connect.address.port != 0 else {
+            throw ValidationError("--connect needs a port from 1 to 65535, got \(self.connect.address)")
+        }
         _ = try self.framing()
         if self.act == nil, self.data != nil || self.timeout != nil {
             throw ValidationError("--data and --timeout go with --act")
@@ -131,14 +136,14 @@ struct ClientCommand: AsyncParsableCommand {
 }
 
 struct AddressArgument: ExpressibleByArgument {
-    let address: ServerAddress
+    let address: HostPort
 
-    init(_ address: ServerAddress) {
+    init(_ address: HostPort) {
         self.address = address
     }
 
     init?(argument: String) {
-        guard let address = ServerAddress(parsing: argument) else {
+        guard let address = HostPort(parsing: argument) else {
             return nil
         }
         self.address = address

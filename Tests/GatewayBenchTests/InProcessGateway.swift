@@ -7,6 +7,7 @@ import Metrics
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import SettingsText
 
 /// A gateway and its admin API in this process on ephemeral loopback ports, drained when the body ends.
 struct InProcessGateway {

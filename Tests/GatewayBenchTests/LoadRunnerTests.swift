@@ -1,6 +1,7 @@
 import GatewayBench
 import GatewayService
 import GatewayUpstream
+import SettingsText
 import Testing
 
 @Suite("Load runs count every message once")

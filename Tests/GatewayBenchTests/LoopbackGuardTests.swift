@@ -1,5 +1,6 @@
 import GatewayBench
 import GatewayService
+import SettingsText
 import Testing
 
 @Suite("Loopback guard")

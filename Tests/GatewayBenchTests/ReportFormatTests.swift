@@ -1,6 +1,7 @@
 import Foundation
 import GatewayBench
 import GatewayService
+import SettingsText
 import Testing
 
 @Suite("Report formats")

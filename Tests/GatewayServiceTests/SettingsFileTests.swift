@@ -1,4 +1,5 @@
 import GatewayService
+import SettingsText
 import Testing
 
 @Suite struct SettingsFileTests {

@@ -1,5 +1,6 @@
 import GatewayService
 import Logging
+import SettingsText
 import Testing
 
 @Suite struct SettingsPrecedenceTests {

@@ -1,11 +1,12 @@
 import GtcpClient
 import GtcpWire
+import SettingsText
 import Testing
 
 @Suite struct ExampleClientTests {
     private static func configuration(port: Int) -> ExampleClient.Configuration {
         ExampleClient.Configuration(
-            endpoint: GtcpEndpoint(server: ServerAddress(host: "127.0.0.1", port: port)),
+            endpoint: GtcpEndpoint(server: HostPort(host: "127.0.0.1", port: port)),
             heartbeatInterval: .milliseconds(50),
             helloAfter: .milliseconds(120)
         )

@@ -1,11 +1,12 @@
 import GtcpClient
 import GtcpWire
+import SettingsText
 import Testing
 
 @Suite struct OneShotClientTests {
     private static func run(port: Int, request: Msg, timeout: Duration = .seconds(5), output: RecordedOutput) async -> Int32 {
         let configuration = OneShotClient.Configuration(
-            endpoint: GtcpEndpoint(server: ServerAddress(host: "127.0.0.1", port: port)),
+            endpoint: GtcpEndpoint(server: HostPort(host: "127.0.0.1", port: port)),
             request: request,
             timeout: timeout
         )

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// A listening address as written in settings: `127.0.0.1:8999`, `[::1]:8999`, `localhost:8999`.
-public struct HostPort: Sendable, Equatable, CustomStringConvertible {
+/// An address as settings and command lines write it: `127.0.0.1:8999`, `[::1]:8999`, `localhost:8999`.
+/// Port 0 parses, since a listener may ask for any free port; a client must check for it before connecting.
+public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     public var host: String
     public var port: Int
 

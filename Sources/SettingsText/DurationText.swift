@@ -1,5 +1,6 @@
-/// Durations as settings write them: `500ms`, `10s`, `2m`, `1h`, or a plain number of seconds.
-enum DurationText {
+/// Durations as settings and command lines write them: `500ms`, `10s`, `2m`, `1h`, or a plain
+/// number of seconds.
+public enum DurationText {
     private static let units: [(suffix: String, nanoseconds: Int64)] = [
         ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
     ]
@@ -7,7 +8,7 @@ enum DurationText {
     private static let maximumNanoseconds: Int64 = 1_000_000 * 3_600_000_000_000
 
     /// nil unless `text` is a non-negative decimal number with an optional unit.
-    static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? {
         var number = Substring(text)
         var unit: Int64 = 1_000_000_000
         for (suffix, nanoseconds) in units where text.hasSuffix(suffix) {
@@ -32,12 +33,25 @@ enum DurationText {
         return .nanoseconds(nanoseconds)
     }
 
-    /// An exact spelling in whole hours, seconds or milliseconds: `1h`, `60s`, `1500ms`, `0`.
-    static func format(_ duration: Duration) -> String {
+    /// For settings: an exact spelling in whole hours, seconds or milliseconds (`1h`, `60s`,
+    /// `1500ms`, `0`), which `parse` reads back as the same duration.
+    public static func format(_ duration: Duration) -> String {
+        spell(duration, units: units.filter { $0.suffix != "m" }, zero: "0")
+    }
+
+    /// For messages: the largest unit that states it exactly, minutes included (`2m`, `90s`,
+    /// `500ms`, `0s`).
+    public static func describe(_ duration: Duration) -> String {
+        spell(duration, units: units, zero: "0s")
+    }
+
+    private static func spell(
+        _ duration: Duration, units: [(suffix: String, nanoseconds: Int64)], zero: String
+    ) -> String {
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        if nanoseconds == 0 { return "0" }
-        for (suffix, unit) in units.reversed() where suffix != "m" && nanoseconds % unit == 0 {
+        if nanoseconds == 0 { return zero }
+        for (suffix, unit) in units.reversed() where nanoseconds % unit == 0 {
             return "\(nanoseconds / unit)\(suffix)"
         }
         // Below a millisecond: fractional milliseconds, as the parser accepts them.

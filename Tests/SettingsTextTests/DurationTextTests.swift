@@ -1,4 +1,4 @@
-import GtcpClient
+import SettingsText
 import Testing
 
 @Suite struct DurationTextTests {
@@ -16,7 +16,10 @@ import Testing
         #expect(DurationText.parse(text) == expected)
     }
 
-    @Test(arguments: ["", "s", "ms", "-1s", "1.s", ".5", "1..2", "1x", "1 s", "1e3", "1sms", "99999999999999h"])
+    @Test(arguments: [
+        "", "s", "ms", "-1s", "1.s", ".5", "1..2", "1x", "1 s", "1e3", "1sms", "99999999999999h", "1.0000000001s",
+        "1000001h",
+    ])
     func rejectsAnythingElse(text: String) {
         #expect(DurationText.parse(text) == nil)
     }
@@ -32,5 +35,18 @@ import Testing
     ])
     func describesWithTheLargestExactUnit(duration: Duration, expected: String) {
         #expect(DurationText.describe(duration) == expected)
+    }
+
+    @Test(arguments: [
+        (Duration.milliseconds(1500), "1500ms"),
+        (.seconds(10), "10s"),
+        (.seconds(120), "120s"),
+        (.seconds(7200), "2h"),
+        (.zero, "0"),
+        (.nanoseconds(1), "0.000001ms"),
+    ])
+    func formatsSettingsExactly(duration: Duration, expected: String) {
+        #expect(DurationText.format(duration) == expected)
+        #expect(DurationText.parse(expected) == duration)
     }
 }
