@@ -182,6 +182,7 @@ let package = Package(
                 "GtcpClient",
                 "ExampleBackend",
                 "TestCertificates",
+                "GatewayTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -206,6 +207,7 @@ let package = Package(
                 "GtcpClient",
                 "GtcpWire",
                 "TestCertificates",
+                "GatewayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -240,6 +242,7 @@ let package = Package(
                 "GtcpClient",
                 "GtcpWire",
                 "SettingsText",
+                "GatewayTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -265,5 +268,14 @@ let package = Package(
         ),
         // Certificates made with the openssl command at test time, for the TLS tests.
         .target(name: "TestCertificates", path: "Tests/TestCertificates"),
+        // Runs the services of an in-process test gateway for the length of a test.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/GatewayTestSupport"
+        ),
     ]
 )

@@ -1,5 +1,6 @@
 import GatewayAdmin
 import GatewayCore
+import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -7,7 +8,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Prometheus
-import ServiceLifecycle
 import TestCertificates
 import Testing
 
@@ -23,8 +23,7 @@ struct AdminTLSTests {
 
     /// Runs the admin API with `tls` on an ephemeral port for as long as `body` runs.
     private static func withHTTPSAdmin(_ tls: LiveTLSContext, _ body: (_ port: Int) async throws -> Void) async throws {
-        var logger = Logger(label: "admin-tls-test")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("admin-tls-test")
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(
             configuration: AdminConfiguration(port: 0),
@@ -35,19 +34,9 @@ struct AdminTLSTests {
             onServerRunning: { portSink.yield($0) },
             tls: tls
         )
-        let serviceGroup = ServiceGroup(services: [admin], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        try await withRunningServices([admin], logger: logger) {
             var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            do {
-                try await body(port)
-            } catch {
-                await serviceGroup.triggerGracefulShutdown()
-                throw error
-            }
-            await serviceGroup.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            try await body(try #require(await iterator.next()))
         }
     }
 

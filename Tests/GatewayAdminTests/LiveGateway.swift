@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAdmin
 import GatewayCore
+import GatewayTestSupport
 import GtcpClient
 import GtcpWire
 import Hummingbird
@@ -9,7 +10,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import Prometheus
-import ServiceLifecycle
 import Testing
 
 /// A real gateway and its admin API in-process on 127.0.0.1 and ephemeral ports, wired as the
@@ -26,8 +26,7 @@ struct LiveGateway {
         token: String? = nil,
         _ body: @Sendable (LiveGateway) async throws -> Result
     ) async throws -> Result {
-        var logger = Logger(label: "gtcp-gateway-admin-test")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("gtcp-gateway-admin-test")
         let group = MultiThreadedEventLoopGroup.singleton
         let prometheus = PrometheusCollectorRegistry()
         let registry = ConnectionRegistry(group: group)
@@ -55,34 +54,25 @@ struct LiveGateway {
                 adminPortSink.yield(port)
             }
         )
-        let serviceGroup = ServiceGroup(services: [admin, server], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        return try await withRunningServices([admin, server], logger: logger) {
+            var ports = adminPorts.makeAsyncIterator()
+            let adminPort = try #require(await ports.next())
+            let gatewayPort = try #require(try await server.localAddress.port)
+            let http = TestClient(host: "127.0.0.1", port: adminPort)
+            http.connect()
+            let result: Result
             do {
-                var ports = adminPorts.makeAsyncIterator()
-                let adminPort = try #require(await ports.next())
-                let gatewayPort = try #require(try await server.localAddress.port)
-                let http = TestClient(host: "127.0.0.1", port: adminPort)
-                http.connect()
-                let result: Result
-                do {
-                    result = try await body(
-                        LiveGateway(
-                            gatewayPort: gatewayPort, adminPort: adminPort, framing: configuration.framing, http: http,
-                            token: token)
-                    )
-                } catch {
-                    try? await http.shutdown()
-                    throw error
-                }
-                try await http.shutdown()
-                await serviceGroup.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
+                result = try await body(
+                    LiveGateway(
+                        gatewayPort: gatewayPort, adminPort: adminPort, framing: configuration.framing, http: http,
+                        token: token)
+                )
             } catch {
-                tasks.cancelAll()
+                try? await http.shutdown()
                 throw error
             }
+            try await http.shutdown()
+            return result
         }
     }
 

@@ -1,12 +1,12 @@
 import GatewayAdmin
 import GatewayCore
 import GatewayService
+import GatewayTestSupport
 import GatewayUpstream
 import Logging
 import Metrics
 import NIOPosix
 import Prometheus
-import ServiceLifecycle
 import SettingsText
 
 /// A gateway and its admin API in this process on ephemeral loopback ports, drained when the body ends.
@@ -18,8 +18,7 @@ struct InProcessGateway {
         upstream: (any Upstream)? = nil,
         _ body: (InProcessGateway) async throws -> Result
     ) async throws -> Result {
-        var logger = Logger(label: "gtcp-gateway-bench-test")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("gtcp-gateway-bench-test")
         let group = MultiThreadedEventLoopGroup.singleton
         let registry = ConnectionRegistry(group: group)
         let readiness = GatewayReadiness(listeners: 2)
@@ -45,23 +44,13 @@ struct InProcessGateway {
                 adminPortContinuation.finish()
             }
         )
-        let serviceGroup = ServiceGroup(services: [server, admin], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        return try await withRunningServices([server, admin], logger: logger) {
             var ports = adminPorts.makeAsyncIterator()
             let gateway = InProcessGateway(
                 address: HostPort(host: "127.0.0.1", port: try await server.localAddress.port!),
                 adminPort: await ports.next()!
             )
-            do {
-                let result = try await body(gateway)
-                await serviceGroup.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                tasks.cancelAll()
-                throw error
-            }
+            return try await body(gateway)
         }
     }
 }

@@ -1,10 +1,10 @@
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
 
 @testable import GatewayCore
 
@@ -27,8 +27,7 @@ struct EventingGateway {
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         _ body: (EventingGateway) async throws -> Result
     ) async throws -> Result {
-        var logger = Logger(label: "gtcp-gateway-events-test")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("gtcp-gateway-events-test")
         let group = MultiThreadedEventLoopGroup.singleton
         let counters = CounterRecorder()
         let metrics = GatewayMetrics(factory: counters)
@@ -44,29 +43,20 @@ struct EventingGateway {
             readiness: GatewayReadiness(listeners: 1), metrics: metrics, group: group, logger: logger,
             events: events)
         // The order the composition root uses: the listener drains before the events flush.
-        let serviceGroup = ServiceGroup(services: [events, server], logger: logger)
+        let result: Result
         do {
-            let result = try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await serviceGroup.run() }
+            result = try await withRunningServices([events, server], logger: logger) {
                 let gateway = EventingGateway(
                     port: try await server.localAddress.port!, registry: registry, policy: policy,
                     framing: configuration.framing, counters: counters)
-                do {
-                    let result = try await body(gateway)
-                    await serviceGroup.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    return result
-                } catch {
-                    tasks.cancelAll()
-                    throw error
-                }
+                return try await body(gateway)
             }
-            await curl.shutdown()
-            return result
         } catch {
             await curl.shutdown()
             throw error
         }
+        await curl.shutdown()
+        return result
     }
 
     func connect() async throws -> GtcpClientConnection {

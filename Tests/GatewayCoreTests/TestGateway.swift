@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
@@ -6,7 +7,6 @@ import Logging
 import Metrics
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
 
 /// A gateway running in-process on 127.0.0.1 and an ephemeral port, drained when the body ends.
 struct TestGateway {
@@ -24,8 +24,7 @@ struct TestGateway {
         tls: LiveTLSContext? = nil,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
-        var logger = Logger(label: "gtcp-gateway-test")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("gtcp-gateway-test")
         let group = MultiThreadedEventLoopGroup.singleton
         let registry = ConnectionRegistry(group: group)
         let livePolicy = LivePolicy(policy)
@@ -40,9 +39,7 @@ struct TestGateway {
             logger: logger,
             tls: tls
         )
-        let serviceGroup = ServiceGroup(services: [server], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
+        return try await withRunningServices([server], logger: logger) {
             let gateway = TestGateway(
                 port: try await server.localAddress.port!,
                 registry: registry,
@@ -50,15 +47,7 @@ struct TestGateway {
                 framing: configuration.framing,
                 server: server
             )
-            do {
-                let result = try await body(gateway)
-                await serviceGroup.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                tasks.cancelAll()
-                throw error
-            }
+            return try await body(gateway)
         }
     }
 
