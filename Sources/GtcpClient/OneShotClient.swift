@@ -4,52 +4,42 @@ import SettingsText
 /// Sends one message and prints the first reply as `<Act> <Data>`: to standard output, or to
 /// standard error when the reply's act is `error`.
 public struct OneShotClient: Sendable {
-    public struct Configuration: Sendable {
-        public var endpoint: GtcpEndpoint
-        public var request: Msg
-        /// For the whole exchange: connecting, sending and the reply.
-        public var timeout: Duration
+    public var endpoint: GtcpEndpoint
+    public var request: Msg
+    /// For the whole exchange: connecting, sending and the reply.
+    public var timeout: Duration
 
-        public init(endpoint: GtcpEndpoint = GtcpEndpoint(), request: Msg, timeout: Duration = .seconds(5)) {
-            self.endpoint = endpoint
-            self.request = request
-            self.timeout = timeout
-        }
-    }
-
-    private let configuration: Configuration
-    private let output: ClientOutput
-
-    public init(configuration: Configuration, output: ClientOutput = .standard) {
-        self.configuration = configuration
-        self.output = output
+    public init(endpoint: GtcpEndpoint = GtcpEndpoint(), request: Msg, timeout: Duration = .seconds(5)) {
+        self.endpoint = endpoint
+        self.request = request
+        self.timeout = timeout
     }
 
     /// The process exit status: 0 for a reply, 1 for an `error` reply or any failure.
-    public func run() async -> Int32 {
-        let server = self.configuration.endpoint.server
+    public func run(output: ClientOutput = .standard) async -> Int32 {
+        let server = self.endpoint.server
         let outcome: Outcome
         do {
             outcome = try await self.exchangeWithinTimeout()
         } catch let error as GtcpClientError {
-            self.output.error("\(error)")
+            output.error("\(error)")
             return 1
         } catch {
-            self.output.error("connection to \(server) failed: \(error)")
+            output.error("connection to \(server) failed: \(error)")
             return 1
         }
         switch outcome {
         case .reply(let reply) where reply.act == "error":
-            self.output.error("\(reply.act) \(reply.data)")
+            output.error("\(reply.act) \(reply.data)")
             return 1
         case .reply(let reply):
-            self.output.line("\(reply.act) \(reply.data)")
+            output.line("\(reply.act) \(reply.data)")
             return 0
         case .closed:
-            self.output.error("\(server) closed the connection before replying")
+            output.error("\(server) closed the connection before replying")
             return 1
         case .timedOut:
-            self.output.error("no reply from \(server) within \(DurationText.describe(self.configuration.timeout))")
+            output.error("no reply from \(server) within \(DurationText.describe(self.timeout))")
             return 1
         }
     }
@@ -64,7 +54,7 @@ public struct OneShotClient: Sendable {
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             group.addTask { try await self.exchange() }
             group.addTask {
-                try await Task.sleep(for: self.configuration.timeout)
+                try await Task.sleep(for: self.timeout)
                 return .timedOut
             }
             defer { group.cancelAll() }
@@ -73,9 +63,9 @@ public struct OneShotClient: Sendable {
     }
 
     private func exchange() async throws -> Outcome {
-        let connection = try await self.configuration.endpoint.connect(timeout: .init(self.configuration.timeout))
+        let connection = try await self.endpoint.connect(timeout: .init(self.timeout))
         do {
-            try await connection.send(self.configuration.request)
+            try await connection.send(self.request)
             var replies = connection.messages.makeAsyncIterator()
             let reply = try await replies.next()
             await connection.close()

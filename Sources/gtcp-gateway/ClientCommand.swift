@@ -89,15 +89,15 @@ struct ClientCommand: AsyncParsableCommand {
         let status: Int32
         let endpoint = GtcpEndpoint(server: self.connect.address, framing: try self.framing(), tls: try self.clientTLS())
         if let act = self.act {
-            var configuration = OneShotClient.Configuration(endpoint: endpoint, request: Msg(act: act, data: self.data ?? ""))
-            configuration.timeout = self.timeout?.duration ?? configuration.timeout
-            status = await OneShotClient(configuration: configuration).run()
+            var client = OneShotClient(endpoint: endpoint, request: Msg(act: act, data: self.data ?? ""))
+            client.timeout = self.timeout?.duration ?? client.timeout
+            status = await client.run()
         } else {
-            var configuration = ExampleClient.Configuration(endpoint: endpoint)
-            configuration.heartbeatInterval = self.heartbeatInterval?.duration ?? configuration.heartbeatInterval
-            configuration.helloAfter = self.helloAfter?.duration ?? configuration.helloAfter
-            configuration.name = self.name ?? configuration.name
-            status = await ExampleClient(configuration: configuration).run()
+            var client = ExampleClient(endpoint: endpoint)
+            client.heartbeatInterval = self.heartbeatInterval?.duration ?? client.heartbeatInterval
+            client.helloAfter = self.helloAfter?.duration ?? client.helloAfter
+            client.name = self.name ?? client.name
+            status = await client.run()
         }
         if status != 0 {
             throw ExitCode(status)

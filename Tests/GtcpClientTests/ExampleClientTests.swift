@@ -4,8 +4,8 @@ import SettingsText
 import Testing
 
 @Suite struct ExampleClientTests {
-    private static func configuration(port: Int) -> ExampleClient.Configuration {
-        ExampleClient.Configuration(
+    private static func client(port: Int) -> ExampleClient {
+        ExampleClient(
             endpoint: GtcpEndpoint(server: HostPort(host: "127.0.0.1", port: port)),
             heartbeatInterval: .milliseconds(50),
             helloAfter: .milliseconds(120)
@@ -26,7 +26,7 @@ import Testing
             try await peer.send(Msg(act: "doexit"))
             while try await peer.nextPacket() != nil {}
         } body: { port in
-            (port, await ExampleClient(configuration: Self.configuration(port: port), output: printed.output).run())
+            (port, await Self.client(port: port).run(output: printed.output))
         }
         #expect(status == 0)
         #expect(
@@ -47,7 +47,7 @@ import Testing
         let status = try await ReversePeer.run { peer in
             _ = try await peer.nextMsg()
         } body: { port in
-            await ExampleClient(configuration: Self.configuration(port: port), output: printed.output).run()
+            await Self.client(port: port).run(output: printed.output)
         }
         #expect(status == 1)
         #expect(printed.untimestampedLines == ["server closed"])
@@ -60,7 +60,7 @@ import Testing
             try await peer.sendRaw([0, 1] + Array("x".utf8))
             while try await peer.nextPacket() != nil {}
         } body: { port in
-            (port, await ExampleClient(configuration: Self.configuration(port: port), output: printed.output).run())
+            (port, await Self.client(port: port).run(output: printed.output))
         }
         #expect(status == 1)
         #expect(printed.lines.all == [])
@@ -74,7 +74,7 @@ import Testing
     @Test func refusedConnectionNamesTheAddressAndExitsOne() async throws {
         let port = try await ReversePeer.closedPort()
         let printed = RecordedOutput()
-        let status = await ExampleClient(configuration: Self.configuration(port: port), output: printed.output).run()
+        let status = await Self.client(port: port).run(output: printed.output)
         #expect(status == 1)
         #expect(printed.lines.all == [])
         #expect(printed.errors.all == ["cannot connect to 127.0.0.1:\(port): connection refused"])

@@ -5,12 +5,12 @@ import Testing
 
 @Suite struct OneShotClientTests {
     private static func run(port: Int, request: Msg, timeout: Duration = .seconds(5), output: RecordedOutput) async -> Int32 {
-        let configuration = OneShotClient.Configuration(
+        let client = OneShotClient(
             endpoint: GtcpEndpoint(server: HostPort(host: "127.0.0.1", port: port)),
             request: request,
             timeout: timeout
         )
-        return await OneShotClient(configuration: configuration, output: output.output).run()
+        return await client.run(output: output.output)
     }
 
     @Test func printsTheReplysActAndDataAndExitsZero() async throws {
