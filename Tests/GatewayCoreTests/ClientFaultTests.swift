@@ -2,7 +2,6 @@ import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Hummingbird
-import Logging
 import MetricsTestKit
 import NIOCore
 import NIOPosix
@@ -63,15 +62,9 @@ struct ClientFaultTests {
             await gate.pass()
             return Response(status: .ok, body: ResponseBody(byteBuffer: body))
         }
-        try await TestBackend.run(router) { port in
-            var logger = Logger(label: "test-upstream")
-            logger.logLevel = .critical
-            let upstream = try CurlUpstream(
-                configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}"),
-                logger: logger
-            )
+        let server = try await TestBackend.runWithUpstream(router) { upstream in
             let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4)
-            let server = try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+            return try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 let resetting = try RawSocket(port: gateway.port)
                 for index in 0..<8 {
                     try resetting.send(Msg(act: "echo", data: "\(index)"))
@@ -85,11 +78,10 @@ struct ClientFaultTests {
                 await gate.open()
                 return gateway.server
             }
-            await upstream.shutdown()
-            for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
-                try await eventLoop.submit {}.get()
-            }
-            #expect(server.inFlightCount == 0)
         }
+        for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            try await eventLoop.submit {}.get()
+        }
+        #expect(server.inFlightCount == 0)
     }
 }

@@ -2,7 +2,6 @@ import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Hummingbird
-import Logging
 import NIOCore
 import NIOPosix
 import Testing
@@ -11,15 +10,6 @@ import Testing
 
 @Suite(.timeLimit(.minutes(2)))
 struct ForwardingTests {
-    private static func upstream(port: Int, timeout: Duration = .seconds(10)) throws -> CurlUpstream {
-        var logger = Logger(label: "test-upstream")
-        logger.logLevel = .critical
-        return try CurlUpstream(
-            configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}", timeout: timeout),
-            logger: logger
-        )
-    }
-
     private static func echoRouter(
         _ delay: @escaping @Sendable () async throws -> Void
     ) -> Router<BasicRequestContext> {
@@ -34,8 +24,7 @@ struct ForwardingTests {
 
     @Test func repliesComeInRequestOrderWhateverOrderTheBackendAnswers() async throws {
         let router = Self.echoRouter { try await Task.sleep(for: .milliseconds(Int.random(in: 0...20))) }
-        try await TestBackend.run(router) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(router) { upstream in
             let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 64)
             try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 let client = try await gateway.connect()
@@ -48,15 +37,13 @@ struct ForwardingTests {
                 }
                 await client.close()
             }
-            await upstream.shutdown()
         }
     }
 
     @Test func atThePerConnectionCapTheSocketWaitsAndNothingIsLost() async throws {
         let gate = Gate()
         let router = Self.echoRouter { await gate.pass() }
-        try await TestBackend.run(router) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(router) { upstream in
             let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4)
             try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 let client = try await gateway.connect()
@@ -78,15 +65,13 @@ struct ForwardingTests {
                 #expect(await gate.maxConcurrent == 4)
                 await client.close()
             }
-            await upstream.shutdown()
         }
     }
 
     @Test func theGatewayWideCapIsSharedFairlyAndNothingIsLost() async throws {
         let gate = Gate()
         let router = Self.echoRouter { await gate.pass() }
-        try await TestBackend.run(router) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(router) { upstream in
             let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 16, maxInFlight: 3)
             try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 var clients: [(GtcpClientConnection, MessageReader)] = []
@@ -110,14 +95,12 @@ struct ForwardingTests {
                 }
                 #expect(await gate.maxConcurrent == 3)
             }
-            await upstream.shutdown()
         }
     }
 
     @Test func clientsLeavingWithRequestsInFlightLeakNothing() async throws {
         let router = Self.echoRouter { try await Task.sleep(for: .milliseconds(5)) }
-        try await TestBackend.run(router) { port in
-            let upstream = try Self.upstream(port: port)
+        let (server, upstream) = try await TestBackend.runWithUpstream(router) { upstream in
             let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4, maxInFlight: 8)
             let server = try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 for round in 0..<100 {
@@ -135,21 +118,20 @@ struct ForwardingTests {
                 await client.close()
                 return gateway.server
             }
-            await upstream.shutdown()
-            #expect(upstream.inFlightCount == 0)
-            // Completions hop to the event loops; once each loop has run them, every slot is back.
-            for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
-                try await eventLoop.submit {}.get()
-            }
-            #expect(server.inFlightCount == 0)
+            return (server, upstream)
         }
+        #expect(upstream.inFlightCount == 0)
+        // Completions hop to the event loops; once each loop has run them, every slot is back.
+        for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            try await eventLoop.submit {}.get()
+        }
+        #expect(server.inFlightCount == 0)
     }
 
     @Test func upstreamFailuresBecomeErrorRepliesWithTheRequestID() async throws {
         let router = Router()
         router.post("/acts/broken") { _, _ -> Response in Response(status: .internalServerError) }
-        try await TestBackend.run(router) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(router) { upstream in
             try await TestGateway.run(upstream: upstream) { gateway in
                 let client = try await gateway.connect()
                 var replies = MessageReader(client)
@@ -162,7 +144,6 @@ struct ForwardingTests {
                 #expect(try await replies.next()?.data.contains("invalid character") == true)
                 await client.close()
             }
-            await upstream.shutdown()
         }
     }
 }
@@ -175,13 +156,8 @@ struct OversizeReplyTests {
         router.post("/acts/quotes") { _, _ -> Response in
             Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: String(repeating: "\"", count: 990))))
         }
-        try await TestBackend.run(router) { port in
-            var logger = Logger(label: "test-upstream")
-            logger.logLevel = .critical
-            let upstream = try CurlUpstream(
-                configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}", maxResponseBytes: 1000),
-                logger: logger
-            )
+        let upstream = UpstreamConfiguration(urlTemplate: nil, maxResponseBytes: 1000)
+        try await TestBackend.runWithUpstream(router, upstream: upstream) { upstream in
             let framing = try GtcpFraming(headerSize: 2, maxDataSize: 1000)
             try await TestGateway.run(configuration: GatewayConfiguration(port: 0, framing: framing), upstream: upstream) { gateway in
                 let client = try await gateway.connect()
@@ -194,7 +170,6 @@ struct OversizeReplyTests {
                 #expect(try await replies.next()?.act == "hello")
                 await client.close()
             }
-            await upstream.shutdown()
         }
     }
 }

@@ -2,7 +2,6 @@ import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Hummingbird
-import Logging
 import Testing
 
 @testable import GatewayCore
@@ -18,13 +17,6 @@ struct RequestReplyTests {
             return Response(status: .ok, body: ResponseBody(byteBuffer: try await request.body.collect(upTo: 1 << 20)))
         }
         return router
-    }
-
-    private static func upstream(port: Int) throws -> CurlUpstream {
-        var logger = Logger(label: "test-upstream")
-        logger.logLevel = .critical
-        return try CurlUpstream(
-            configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}"), logger: logger)
     }
 
     /// A client that said hello, so that it is registered.
@@ -45,8 +37,7 @@ struct RequestReplyTests {
 
     @Test func theAnswerComesBackByteExactAndGoesNowhereElse() async throws {
         let acts = ActLog()
-        try await TestBackend.run(Self.recordingEcho(acts)) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(Self.recordingEcho(acts)) { upstream in
             try await TestGateway.run(upstream: upstream) { gateway in
                 var device = try await Device(on: gateway)
                 let id = device.id
@@ -63,14 +54,12 @@ struct RequestReplyTests {
                 #expect(await acts.acts == ["echo"])
                 await device.client.close()
             }
-            await upstream.shutdown()
         }
     }
 
     @Test func anUnansweredRequestTimesOutAndALateAnswerIsHandledAsUsual() async throws {
         let acts = ActLog()
-        try await TestBackend.run(Self.recordingEcho(acts)) { port in
-            let upstream = try Self.upstream(port: port)
+        try await TestBackend.runWithUpstream(Self.recordingEcho(acts)) { upstream in
             try await TestGateway.run(upstream: upstream) { gateway in
                 var device = try await Device(on: gateway)
                 let id = device.id
@@ -84,7 +73,6 @@ struct RequestReplyTests {
                 #expect(await acts.acts == ["status"])
                 await device.client.close()
             }
-            await upstream.shutdown()
         }
     }
 

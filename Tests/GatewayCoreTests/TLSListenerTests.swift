@@ -2,7 +2,6 @@ import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Hummingbird
-import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -112,11 +111,7 @@ struct TLSListenerTests {
             let subject = request.headers[HTTPFields.Element.Name("X-Gtcp-Client-Cert-Subject")!] ?? "none"
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: subject)))
         }
-        try await TestBackend.run(router) { port in
-            var logger = Logger(label: "test-upstream")
-            logger.logLevel = .critical
-            let upstream = try CurlUpstream(
-                configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}"), logger: logger)
+        try await TestBackend.runWithUpstream(router) { upstream in
             let tls = try Self.serverContext(certificates, requireClientCertificate: true)
             try await TestGateway.run(upstream: upstream, tls: tls) { gateway in
                 let connection = try await Self.connect(
@@ -131,7 +126,6 @@ struct TLSListenerTests {
                 #expect(try await replies.next() == Msg(act: "subject", data: TestCertificates.clientSubject))
                 await connection.close()
             }
-            await upstream.shutdown()
         }
     }
 

@@ -1,3 +1,5 @@
+import GatewayTestSupport
+import GatewayUpstream
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -10,8 +12,7 @@ struct TestBackend {
 
     /// Starts a backend on `port` (0: an ephemeral one).
     static func start(_ router: Router<BasicRequestContext>, port: Int = 0) async throws -> TestBackend {
-        var logger = Logger(label: "test-backend")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("test-backend")
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
@@ -51,6 +52,30 @@ struct TestBackend {
             backend.running.cancel()
             _ = try? await backend.running.value
             throw error
+        }
+    }
+
+    /// A backend serving `router` and a libcurl upstream that POSTs each act to it at
+    /// `/acts/{act}`, for the length of the body. `upstream` gives the rest of the upstream's
+    /// configuration.
+    static func runWithUpstream<Result: Sendable>(
+        _ router: Router<BasicRequestContext>,
+        upstream configuration: UpstreamConfiguration = UpstreamConfiguration(urlTemplate: nil),
+        _ body: (CurlUpstream) async throws -> Result
+    ) async throws -> Result {
+        try await run(router) { port in
+            var configuration = configuration
+            configuration.urlTemplate = "http://127.0.0.1:\(port)/acts/{act}"
+            let upstream = try CurlUpstream(configuration: configuration, logger: .quiet("test-upstream"))
+            let result: Result
+            do {
+                result = try await body(upstream)
+            } catch {
+                await upstream.shutdown()
+                throw error
+            }
+            await upstream.shutdown()
+            return result
         }
     }
 }
