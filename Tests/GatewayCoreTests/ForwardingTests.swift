@@ -29,12 +29,8 @@ struct ForwardingTests {
             try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 let client = try await gateway.connect()
                 var replies = MessageReader(client)
-                for index in 0..<200 {
-                    try await client.send(Msg(act: "echo", data: "\(index)"))
-                }
-                for index in 0..<200 {
-                    #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
-                }
+                try await client.sendEchoes(200)
+                try await replies.expectEchoes(200)
                 await client.close()
             }
         }
@@ -48,9 +44,7 @@ struct ForwardingTests {
             try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
                 let client = try await gateway.connect()
                 var replies = MessageReader(client)
-                for index in 0..<50 {
-                    try await client.send(Msg(act: "echo", data: "\(index)"))
-                }
+                try await client.sendEchoes(50)
                 var arrivals = gate.arrivals.makeAsyncIterator()
                 for _ in 0..<4 {
                     await arrivals.next()
@@ -59,9 +53,7 @@ struct ForwardingTests {
                 #expect(snapshot.inFlight == 4)
 
                 await gate.open()
-                for index in 0..<50 {
-                    #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
-                }
+                try await replies.expectEchoes(50)
                 #expect(await gate.maxConcurrent == 4)
                 await client.close()
             }
@@ -78,9 +70,7 @@ struct ForwardingTests {
                 for _ in 0..<3 {
                     let client = try await gateway.connect()
                     clients.append((client, MessageReader(client)))
-                    for index in 0..<10 {
-                        try await client.send(Msg(act: "echo", data: "\(index)"))
-                    }
+                    try await client.sendEchoes(10)
                 }
                 var arrivals = gate.arrivals.makeAsyncIterator()
                 for _ in 0..<3 {
@@ -88,9 +78,7 @@ struct ForwardingTests {
                 }
                 await gate.open()
                 for (client, var replies) in clients {
-                    for index in 0..<10 {
-                        #expect(try await replies.next() == Msg(act: "echo", data: "\(index)"))
-                    }
+                    try await replies.expectEchoes(10)
                     await client.close()
                 }
                 #expect(await gate.maxConcurrent == 3)
@@ -144,6 +132,24 @@ struct ForwardingTests {
                 #expect(try await replies.next()?.data.contains("invalid character") == true)
                 await client.close()
             }
+        }
+    }
+}
+
+extension GtcpClientConnection {
+    /// `echo` messages carrying 0, 1, … up to `count`.
+    fileprivate func sendEchoes(_ count: Int) async throws {
+        for index in 0..<count {
+            try await send(Msg(act: "echo", data: "\(index)"))
+        }
+    }
+}
+
+extension MessageReader {
+    /// The replies to `sendEchoes(count)`, in request order.
+    fileprivate mutating func expectEchoes(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for index in 0..<count {
+            #expect(try await next() == Msg(act: "echo", data: "\(index)"), sourceLocation: sourceLocation)
         }
     }
 }
