@@ -18,13 +18,7 @@ upstream_port=${2:?usage: scripts/seccomp-serve-scenario.sh BINARY UPSTREAM_PORT
 : "${SERVER_LOG:?run by scripts/check-seccomp.sh --while}" "${SERVER_PID:?}"
 : "${GTCP_GATEWAY_ADMIN_TOKEN:?}" "${NOTIFY_SOCKET:?}"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/scratch.sh"
 
 step() { echo "seccomp scenario: $*" >&2; }
 

@@ -9,13 +9,7 @@ set -euo pipefail
 
 binary=${1:?usage: scripts/with-gateway.sh BINARY COMMAND [ARGS...]}
 shift
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/scratch.sh"
 
 # Waits (bounded) for a log line and prints the port at its end.
 port_from() {
