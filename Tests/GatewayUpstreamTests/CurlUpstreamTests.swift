@@ -11,15 +11,7 @@ import Testing
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in
             let upstream = try CurlUpstream.make(port: port, configure: configure)
-            do {
-                try await body(upstream, backend, port)
-            } catch {
-                backend.gate.open()
-                await upstream.shutdown()
-                throw error
-            }
-            backend.gate.open()
-            await upstream.shutdown()
+            try await upstream.use(releasing: backend.gate) { try await body(upstream, backend, port) }
         }
     }
 

@@ -60,15 +60,7 @@ import Testing
                     urlTemplate: fallback ? "\(base)/fallback/{act}" : nil, routes: UpstreamRoutes(routes(base)),
                     headers: headers),
                 logger: logger)
-            do {
-                try await body(upstream, backend)
-            } catch {
-                backend.gate.open()
-                await upstream.shutdown()
-                throw error
-            }
-            backend.gate.open()
-            await upstream.shutdown()
+            try await upstream.use(releasing: backend.gate) { try await body(upstream, backend) }
         }
     }
 

@@ -126,6 +126,20 @@ extension CurlUpstream {
         configure(&configuration)
         return try CurlUpstream(configuration: configuration, logger: Logger(label: "test-upstream"))
     }
+
+    /// Runs `body`, then opens `gate` so that no request stays parked in the backend, and shuts
+    /// down, whether or not the body threw.
+    func use(releasing gate: Gate, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            gate.open()
+            await shutdown()
+            throw error
+        }
+        gate.open()
+        await shutdown()
+    }
 }
 
 func makeRequest(
