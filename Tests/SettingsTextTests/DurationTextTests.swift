@@ -24,29 +24,22 @@ import Testing
         #expect(DurationText.parse(text) == nil)
     }
 
+    /// Messages name the largest exact unit; settings skip minutes, write zero bare, and parse
+    /// back to the same duration.
     @Test(arguments: [
-        (Duration.milliseconds(500), "500ms"),
-        (.seconds(5), "5s"),
-        (.seconds(90), "90s"),
-        (.seconds(120), "2m"),
-        (.seconds(7200), "2h"),
-        (.zero, "0s"),
-        (.microseconds(1500), "1.5ms"),
+        (Duration.milliseconds(500), "500ms", "500ms"),
+        (.milliseconds(1500), "1500ms", "1500ms"),
+        (.seconds(5), "5s", "5s"),
+        (.seconds(90), "90s", "90s"),
+        (.seconds(120), "2m", "120s"),
+        (.seconds(7200), "2h", "2h"),
+        (.zero, "0s", "0"),
+        (.microseconds(1500), "1.5ms", "1.5ms"),
+        (.nanoseconds(1), "0.000001ms", "0.000001ms"),
     ])
-    func describesWithTheLargestExactUnit(duration: Duration, expected: String) {
-        #expect(DurationText.describe(duration) == expected)
-    }
-
-    @Test(arguments: [
-        (Duration.milliseconds(1500), "1500ms"),
-        (.seconds(10), "10s"),
-        (.seconds(120), "120s"),
-        (.seconds(7200), "2h"),
-        (.zero, "0"),
-        (.nanoseconds(1), "0.000001ms"),
-    ])
-    func formatsSettingsExactly(duration: Duration, expected: String) {
-        #expect(DurationText.format(duration) == expected)
-        #expect(DurationText.parse(expected) == duration)
+    func spellsDurations(duration: Duration, described: String, formatted: String) {
+        #expect(DurationText.describe(duration) == described)
+        #expect(DurationText.format(duration) == formatted)
+        #expect(DurationText.parse(formatted) == duration)
     }
 }
