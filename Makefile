@@ -36,7 +36,7 @@ run: build
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
 # Every test and check; CI runs exactly this.
-test: deps test-swift test-interop test-contract test-systemd
+test: deps test-swift test-interop test-contract test-systemd fuzz-smoke test-tsan
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -89,7 +89,7 @@ bench: deps
 clean:
 	rm -rf .build $(VENV)
 
-# Reliability checks, outside `make test`.
+# Reliability checks: the fuzz smoke and ThreadSanitizer run in `make test`, the rest on demand.
 FUZZ_TARGETS = fuzz-frame-decoder fuzz-msg-json fuzz-settings fuzz-admin-request
 FUZZ_SECONDS ?= 60
 
@@ -99,12 +99,16 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
+# 20 s each from the seed corpus with a fixed random seed, so every machine runs the same inputs.
 fuzz-smoke: deps
-	scripts/fuzz.sh 20 $(FUZZ_TARGETS)
+	FUZZ_SEED=1 scripts/fuzz.sh 20 $(FUZZ_TARGETS)
 
 # The Swift tests under ThreadSanitizer; a race report fails the run even if every test passed.
+# Two tests at a time: the sanitizer slows each several times, and more at once on two cores
+# would run past the tests' own timeouts.
 test-tsan: deps
-	GTCP_CHURN_CONNECTIONS=20000 scripts/sanitized-tests.sh thread .build-tsan
+	GTCP_CHURN_CONNECTIONS=20000 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=2 \
+	    scripts/sanitized-tests.sh thread .build-tsan
 
 # The Swift tests under AddressSanitizer (leak checking off: the runtime's caches look like
 # leaks; scripts/asan-suppressions.txt says what else is not ours).

@@ -153,7 +153,8 @@ extension GatewaySettings {
             maxConnections: maxConnections,
             maxInFlightPerConnection: maxInFlightPerConnection,
             maxInFlight: maxInFlight,
-            shutdownGrace: shutdownGrace
+            shutdownGrace: shutdownGrace,
+            maxOutboundBytes: maxOutboundBytes
         )
     }
 

@@ -24,6 +24,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var maxConnections: Int
     public var maxInFlightPerConnection: Int
     public var maxInFlight: Int
+    /// Raised to one largest packet by the core when below it.
+    public var maxOutboundBytes: Int
     /// nil: the gtcp listener speaks plain TCP.
     public var tls: TLSFiles?
     /// nil: neither an upstream URL nor routes; only the gateway's own acts are answered.

@@ -47,6 +47,11 @@ public enum SettingKeys {
         "max-in-flight", "count", "Upstream requests at once for the whole gateway",
         default: 4096, live: false, .integer(1...1_000_000), current: { $0.maxInFlight })
 
+    public static let maxOutboundBytes = SettingKey(
+        "max-outbound-bytes", "bytes",
+        "Output waiting for one client at most; past it the client is closed as a slow reader",
+        default: 4 << 20, live: false, .integer(1...(1 << 40)), current: { $0.maxOutboundBytes })
+
     public static let tlsCert = SettingKey<String?>(
         "tls-cert", "path", "PEM certificate chain; set with tls-key, clients must connect with TLS",
         default: nil, live: true, .path, current: { $0.tls?.certificatePath })
@@ -124,7 +129,7 @@ public enum SettingKeys {
     /// In the order `check-config` prints them.
     static let all: [any AnySettingKey] = [
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
-        maxConnections, maxInFlightPerConnection, maxInFlight, tlsCert, tlsKey, tlsClientCA,
+        maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,

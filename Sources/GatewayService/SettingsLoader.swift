@@ -121,6 +121,7 @@ private struct Resolver {
         let maxConnections = value(K.maxConnections)
         let maxInFlightPerConnection = value(K.maxInFlightPerConnection)
         let maxInFlight = value(K.maxInFlight)
+        let maxOutboundBytes = value(K.maxOutboundBytes)
         let tls = tlsFiles(
             TLSFilesReader(certificateKey: K.tlsCert.name, keyKey: K.tlsKey.name, clientCAKey: K.tlsClientCA.name),
             certificate: value(K.tlsCert), key: value(K.tlsKey), clientCA: value(K.tlsClientCA))
@@ -154,7 +155,8 @@ private struct Resolver {
         }
 
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
-            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let tls, let upstreamURL,
+            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes, let tls,
+            let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
@@ -164,7 +166,8 @@ private struct Resolver {
         return GatewaySettings(
             listen: listen, framing: framing, greeting: greeting, idleTimeout: idleTimeout,
             maxConnectionAge: maxConnectionAge, doexitGrace: doexitGrace, maxConnections: maxConnections,
-            maxInFlightPerConnection: maxInFlightPerConnection, maxInFlight: maxInFlight, tls: tls,
+            maxInFlightPerConnection: maxInFlightPerConnection, maxInFlight: maxInFlight,
+            maxOutboundBytes: maxOutboundBytes, tls: tls,
             upstream: hasUpstream
                 ? UpstreamConfiguration(
                     urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,

@@ -17,6 +17,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.maxInFlightPerConnection.name), help: help(K.maxInFlightPerConnection))
     var maxInFlightPerConnection: String?
     @Option(name: .customLong(K.maxInFlight.name), help: help(K.maxInFlight)) var maxInFlight: String?
+    @Option(name: .customLong(K.maxOutboundBytes.name), help: help(K.maxOutboundBytes)) var maxOutboundBytes: String?
     @Option(name: .customLong(K.tlsCert.name), help: help(K.tlsCert)) var tlsCert: String?
     @Option(name: .customLong(K.tlsKey.name), help: help(K.tlsKey)) var tlsKey: String?
     @Option(name: .customLong(K.tlsClientCA.name), help: help(K.tlsClientCA)) var tlsClientCA: String?
@@ -44,7 +45,8 @@ struct SettingsOptions: ParsableArguments {
             (K.greeting.name, greeting), (K.idleTimeout.name, idleTimeout),
             (K.maxConnectionAge.name, maxConnectionAge), (K.doexitGrace.name, doexitGrace),
             (K.maxConnections.name, maxConnections), (K.maxInFlightPerConnection.name, maxInFlightPerConnection),
-            (K.maxInFlight.name, maxInFlight), (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
+            (K.maxInFlight.name, maxInFlight), (K.maxOutboundBytes.name, maxOutboundBytes),
+            (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
             (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
             (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),

@@ -157,4 +157,21 @@ struct StartUpSettingsTests {
             #expect(output.contains(message), "missing \(message) in \(output)")
         }
     }
+
+    /// `check-config` prints every key of the table; each must also be a flag of `serve`, but
+    /// `routes`, a list of objects that only the file can hold.
+    @Test func everySettingCheckConfigShowsIsAServeFlag() async throws {
+        let checkConfig = try GatewayProcess(["check-config"])
+        #expect(await checkConfig.exitStatus() == 0)
+        let keys = checkConfig.output.compactMap { line in
+            line.first?.isLetter == true ? line.split(separator: ":", maxSplits: 1).first.map(String.init) : nil
+        }
+        #expect(keys.count > 20 && keys.contains("max-outbound-bytes"))
+        let help = try GatewayProcess(["serve", "--help"])
+        #expect(await help.exitStatus() == 0)
+        let flags = help.output.joined(separator: "\n")
+        for key in keys where key != "routes" {
+            #expect(flags.contains("--\(key) "), "serve has no flag --\(key)")
+        }
+    }
 }

@@ -74,6 +74,7 @@ import Testing
         #expect(settings.maxConnections == 100_000)
         #expect(settings.maxInFlightPerConnection == 16)
         #expect(settings.maxInFlight == 4096)
+        #expect(settings.maxOutboundBytes == 4 << 20)
         #expect(settings.upstream == nil)
         #expect(settings.adminListen == HostPort(host: "127.0.0.1", port: 8989))
         #expect(settings.adminToken == nil)
