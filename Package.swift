@@ -166,6 +166,7 @@ let package = Package(
         .testTarget(
             name: "GtcpClientTests",
             dependencies: [
+                "GatewayTestSupport",
                 "GtcpClient",
                 "GtcpWire",
                 "SettingsText",
@@ -255,6 +256,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "GatewayTestSupport",
                 "GtcpClient",
                 "GtcpWire",
                 "ExampleBackend",

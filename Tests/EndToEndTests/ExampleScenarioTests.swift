@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import Testing
 
 /// The GoFrame long-connection example, played by the real binary on both ends.
@@ -71,15 +72,11 @@ struct ExampleScenarioTests {
     }
 
     @Test func aRefusedConnectionIsAClearError() async throws {
-        // A port that was bound and closed: nothing listens there.
-        let socket = try GatewayProcess(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "off"])
-        let port = try await socket.port(announcedBy: "gtcp listener on")
-        socket.signal(SIGTERM)
-        _ = await socket.exitStatus()
-
-        let client = try GatewayProcess(["client", "--connect", "127.0.0.1:\(port)", "--act", "hello"])
-        #expect(await client.exitStatus() == 1)
-        #expect(client.output.joined().contains("127.0.0.1:\(port)"))
+        try await withRefusingPort { port in
+            let client = try GatewayProcess(["client", "--connect", "127.0.0.1:\(port)", "--act", "hello"])
+            #expect(await client.exitStatus() == 1)
+            #expect(client.output.joined().contains("127.0.0.1:\(port)"))
+        }
     }
 
     @Test(arguments: [

@@ -1,3 +1,4 @@
+import GatewayTestSupport
 import GtcpClient
 import GtcpWire
 import NIOCore
@@ -113,9 +114,10 @@ import Testing
     }
 
     @Test func refusedConnectionNamesTheAddress() async throws {
-        let port = try await ReversePeer.closedPort()
-        await #expect(throws: GtcpClientError.connectFailed(address: "127.0.0.1:\(port)", reason: "connection refused")) {
-            _ = try await GtcpClientConnection.connect(host: "127.0.0.1", port: port)
+        try await withRefusingPort { port in
+            await #expect(throws: GtcpClientError.connectFailed(address: "127.0.0.1:\(port)", reason: "connection refused")) {
+                _ = try await GtcpClientConnection.connect(host: "127.0.0.1", port: port)
+            }
         }
         #expect(
             GtcpClientError.connectFailed(address: "127.0.0.1:1", reason: "connection refused").description

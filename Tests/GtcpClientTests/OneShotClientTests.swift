@@ -1,3 +1,4 @@
+import GatewayTestSupport
 import GtcpClient
 import GtcpWire
 import SettingsText
@@ -69,11 +70,12 @@ import Testing
     }
 
     @Test func refusedConnectionNamesTheAddressAndExitsOne() async throws {
-        let port = try await ReversePeer.closedPort()
-        let printed = RecordedOutput()
-        let status = await Self.run(port: port, request: Msg(act: "echo"), output: printed)
-        #expect(status == 1)
-        #expect(printed.lines.all == [])
-        #expect(printed.errors.all == ["cannot connect to 127.0.0.1:\(port): connection refused"])
+        try await withRefusingPort { port in
+            let printed = RecordedOutput()
+            let status = await Self.run(port: port, request: Msg(act: "echo"), output: printed)
+            #expect(status == 1)
+            #expect(printed.lines.all == [])
+            #expect(printed.errors.all == ["cannot connect to 127.0.0.1:\(port): connection refused"])
+        }
     }
 }

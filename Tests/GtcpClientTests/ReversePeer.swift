@@ -50,16 +50,6 @@ enum ReversePeer {
             return result
         }
     }
-
-    /// A port nothing listens on: bound, then closed.
-    static func closedPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        let port = channel.localAddress!.port!
-        try await channel.close()
-        return port
-    }
 }
 
 struct AcceptedConnection: Sendable {
