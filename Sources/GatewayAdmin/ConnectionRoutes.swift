@@ -29,7 +29,7 @@ struct ConnectionRoutes<Context: RequestContext> {
             limit: try Self.limit(query["limit"]),
             filter: try ConnectionFilter(query: query)
         )
-        return try JSONResponse.make(ConnectionListJSON(page))
+        return JSONResponse.make(ConnectionJSON.list(page))
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
@@ -38,7 +38,7 @@ struct ConnectionRoutes<Context: RequestContext> {
         guard let snapshot = await self.connections.snapshot(of: id) else {
             throw Problem.notFound(id)
         }
-        return try JSONResponse.make(ConnectionJSON(snapshot))
+        return JSONResponse.make(ConnectionJSON.one(snapshot))
     }
 
     @Sendable func close(_ request: Request, context: Context) async throws -> Response {

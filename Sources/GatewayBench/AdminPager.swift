@@ -14,14 +14,21 @@ public struct AdminPagingConfiguration: Sendable {
     public var maxSweeps: Int
     /// A sweep that has not reached `next: null` after this many pages is abandoned.
     public var maxPagesPerSweep: Int
+    /// A sweep starts this long after the previous one started (at once if that one took
+    /// longer), as a dashboard refreshing its list would; nil sweeps back to back.
+    public var sweepInterval: Duration?
 
-    public init(host: String, port: Int, limit: Int = 1000, token: String? = nil, maxSweeps: Int = 100_000, maxPagesPerSweep: Int = 10_000) {
+    public init(
+        host: String, port: Int, limit: Int = 1000, token: String? = nil, maxSweeps: Int = 100_000,
+        maxPagesPerSweep: Int = 10_000, sweepInterval: Duration? = nil
+    ) {
         self.host = host
         self.port = port
         self.limit = limit
         self.token = token
         self.maxSweeps = maxSweeps
         self.maxPagesPerSweep = maxPagesPerSweep
+        self.sweepInterval = sweepInterval
     }
 }
 
@@ -34,18 +41,24 @@ public struct AdminPagingReport: Codable, Sendable {
     public var pageLatencyMicroseconds: LatencySummary
     /// The failure that ended paging early, if one did.
     public var error: String?
+    /// From one sweep's start to the next's; nil when sweeps ran back to back.
+    public var sweepIntervalSeconds: Double?
 
-    public init(sweeps: Int, pages: Int, connectionsListed: Int, pageLatencyMicroseconds: LatencySummary, error: String? = nil) {
+    public init(
+        sweeps: Int, pages: Int, connectionsListed: Int, pageLatencyMicroseconds: LatencySummary, error: String? = nil,
+        sweepIntervalSeconds: Double? = nil
+    ) {
         self.sweeps = sweeps
         self.pages = pages
         self.connectionsListed = connectionsListed
         self.pageLatencyMicroseconds = pageLatencyMicroseconds
         self.error = error
+        self.sweepIntervalSeconds = sweepIntervalSeconds
     }
 }
 
-/// Pages through `GET /connections?limit=L&cursor=C` on one keep-alive connection, sweep after
-/// sweep, until cancelled or a request fails.
+/// Pages through `GET /connections?limit=L&cursor=C` on one keep-alive connection, page after
+/// page to the end, sweep after sweep (paced by `sweepInterval`), until cancelled or a request fails.
 struct AdminPager: Sendable {
     let configuration: AdminPagingConfiguration
     let group: any EventLoopGroup
@@ -75,7 +88,12 @@ struct AdminPager: Sendable {
                 }
             try await channel.executeThenClose { inbound, outbound in
                 var responses = inbound.makeAsyncIterator()
+                var lastSweepStarted: ContinuousClock.Instant?
                 while !Task.isCancelled, sweeps < configuration.maxSweeps {
+                    if let interval = configuration.sweepInterval, let lastSweepStarted {
+                        try await Task.sleep(until: lastSweepStarted + interval)
+                    }
+                    lastSweepStarted = .now
                     var cursor: String?
                     var sweepPages = 0
                     repeat {
@@ -103,7 +121,8 @@ struct AdminPager: Sendable {
             pages: pages,
             connectionsListed: listed,
             pageLatencyMicroseconds: LatencySummary(nanoseconds: latency),
-            error: failure
+            error: failure,
+            sweepIntervalSeconds: configuration.sweepInterval.map(\.seconds)
         )
     }
 

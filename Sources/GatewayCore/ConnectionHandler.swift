@@ -369,15 +369,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
         return true
     }
 
-    func snapshot() -> ConnectionSnapshot {
-        let idleFor = NIODeadline.now() - lastActive
+    func snapshot(_ clock: SnapshotClock = SnapshotClock()) -> ConnectionSnapshot {
+        let idleFor = clock.uptime - lastActive
         return ConnectionSnapshot(
             id: id,
             remoteAddress: remoteAddress,
             clientName: clientName,
             clientCertificateSubject: clientCertificateSubject,
             connectedAt: connectedAt,
-            lastActiveAt: Date(timeIntervalSinceNow: -Double(idleFor.nanoseconds) / 1e9),
+            lastActiveAt: clock.wall.addingTimeInterval(-Double(idleFor.nanoseconds) / 1e9),
             packetsIn: packetsIn,
             packetsOut: packetsOut,
             bytesIn: bytesIn,

@@ -94,48 +94,69 @@ public final class ConnectionRegistry: Sendable {
 
     // MARK: The admin side, from any thread
 
+    /// One page in two hops per shard, so each loop spends only moments on it: the first
+    /// collects ids (and the total), the second snapshots just the ids the page keeps.
     public func page(after cursor: ConnectionID?, limit: Int, filter: ConnectionFilter) async -> ConnectionPage {
         precondition(limit > 0)
         var total = 0
-        var candidates: [ConnectionSnapshot] = []
-        var more = false
+        var ids: [ConnectionID] = []
         for shard in shards {
-            let part = try? await shard.eventLoop.submit {
-                var total = 0
-                var page: [ConnectionSnapshot] = []
-                var more = false
-                let connections = shard.table.value.connections
-                if filter.isEmpty {
-                    total = connections.count
-                }
-                connections.forEach(after: nil) { id, connection in
-                    guard filter.isEmpty || connection.matches(filter) else { return true }
-                    if !filter.isEmpty {
-                        total += 1
-                    }
-                    if cursor.map({ id > $0 }) ?? true {
-                        if page.count < limit {
-                            page.append(connection.snapshot())
-                        } else {
-                            more = true
-                            return !filter.isEmpty
-                        }
-                    }
-                    return true
-                }
-                return (total, page, more)
-            }.get()
-            guard let part else { continue }
-            total += part.0
-            candidates += part.1
-            more = more || part.2
+            guard
+                let part = try? await shard.eventLoop.submit({
+                    Self.pageIDs(of: shard.table.value.connections, after: cursor, limit: limit, filter: filter)
+                }).get()
+            else { continue }
+            total += part.total
+            ids += part.ids
         }
-        candidates.sort { $0.id < $1.id }
-        if candidates.count > limit {
-            candidates.removeLast(candidates.count - limit)
-            more = true
+        ids.sort()
+        let more = ids.count > limit
+        ids.removeLast(max(ids.count - limit, 0))
+
+        var connections: [ConnectionSnapshot] = []
+        connections.reserveCapacity(ids.count)
+        for (index, shard) in shards.enumerated() {
+            let mine = ids.filter { shardIndex(of: $0) == index }
+            guard !mine.isEmpty else { continue }
+            connections += (try? await shard.eventLoop.submit {
+                let table = shard.table.value.connections
+                let clock = SnapshotClock()
+                // A connection that left between the hops is left out.
+                return mine.compactMap { table[$0]?.snapshot(clock) }
+            }.get()) ?? []
         }
-        return ConnectionPage(total: total, connections: candidates, next: more ? candidates.last?.id : nil)
+        connections.sort { $0.id < $1.id }
+        // The cursor is the last id kept, listed or gone, so the next page starts after it.
+        return ConnectionPage(total: total, connections: connections, next: more ? ids.last : nil)
+    }
+
+    /// The first `limit` matching ids after `cursor`, and how many match in all. Without a
+    /// filter the count is known and the walk starts at the cursor; a filter needs every
+    /// connection looked at to count them.
+    private static func pageIDs(
+        of connections: OrderedIDTable<ConnectionHandler>,
+        after cursor: ConnectionID?,
+        limit: Int,
+        filter: ConnectionFilter
+    ) -> (total: Int, ids: [ConnectionID]) {
+        var ids: [ConnectionID] = []
+        guard !filter.isEmpty else {
+            connections.forEach(after: cursor) { id, _ in
+                ids.append(id)
+                return ids.count <= limit
+            }
+            return (connections.count, ids)
+        }
+        var total = 0
+        connections.forEach(after: nil) { id, connection in
+            guard connection.matches(filter) else { return true }
+            total += 1
+            if ids.count <= limit, cursor.map({ id > $0 }) ?? true {
+                ids.append(id)
+            }
+            return true
+        }
+        return (total, ids)
     }
 
     public func snapshot(of id: ConnectionID) async -> ConnectionSnapshot? {

@@ -1,5 +1,6 @@
 import Foundation
 import GtcpWire
+import NIOCore
 
 public typealias ConnectionID = UInt64
 
@@ -18,6 +19,12 @@ public struct ConnectionSnapshot: Sendable, Equatable {
     public var bytesOut: UInt64
     public var inFlight: Int
     public var isClosing: Bool
+}
+
+/// The two clocks a snapshot reads, read once for a whole page of snapshots.
+struct SnapshotClock {
+    var uptime = NIODeadline.now()
+    var wall = Date()
 }
 
 /// Selects connections for listing and broadcasts; nil fields match everything.

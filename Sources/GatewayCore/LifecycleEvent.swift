@@ -27,9 +27,6 @@ struct LifecycleEvent: Sendable {
     /// Where the connect hook's verdict goes, on a `connected` event only.
     var admission: (@Sendable (Admission) -> Void)?
 
-    /// RFC 3339 in UTC with milliseconds, as the admin API writes times.
-    private static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
     /// `{"event","connectionId","remoteAddress","clientName"?,"reason"?,"time","sequence"}`
     var json: String {
         var json = "{\"event\":\"\(kind.rawValue)\",\"connectionId\":\(connectionID)"
@@ -40,7 +37,7 @@ struct LifecycleEvent: Sendable {
         if let reason {
             json += ",\"reason\":\"\(reason.rawValue)\""
         }
-        json += ",\"time\":\"\(time.formatted(Self.timestamp))\",\"sequence\":\(sequence)}"
+        json += ",\"time\":\"\(UTCTimestamp.string(time))\",\"sequence\":\(sequence)}"
         return json
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GatewayCore
 import Logging
 
 /// Renders one log record as one line of bytes, without Foundation formatters: the clock is
@@ -80,12 +81,13 @@ enum LogLine {
 
     /// `2019-05-03T12:59:13.732Z` (RFC 3339, UTC).
     private static func appendUTCTimestamp(_ time: timespec, to line: inout [UInt8]) {
-        var seconds = time.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        appendDateTime(parts, separator: "T", to: &line)
-        appendMilliseconds(time, to: &line)
-        line.append(UInt8(ascii: "Z"))
+        let start = line.count
+        line += repeatElement(0, count: UTCTimestamp.byteCount)
+        line.withUnsafeMutableBytes { bytes in
+            UTCTimestamp.fill(
+                seconds: Int(time.tv_sec), millisecond: Int(time.tv_nsec) / 1_000_000,
+                into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]))
+        }
     }
 
     private static func appendDateTime(_ parts: tm, separator: Character, to line: inout [UInt8]) {

@@ -60,6 +60,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Page through GET /connections on this admin API (host:port) while the load runs.")
     var pageAdmin: String?
 
+    @Option(help: "Start a sweep through all pages of --page-admin this often (default: back to back).")
+    var pageEvery: DurationArgument?
+
     @Option(help: "Bearer token for --page-admin (default: $GTCP_GATEWAY_ADMIN_TOKEN).")
     var adminToken: String?
 
@@ -90,6 +93,9 @@ struct BenchRunCommand: AsyncParsableCommand {
         }
         guard rate.map({ $0 > 0 }) ?? true, idle.map({ $0 > 0 }) ?? true else {
             throw ValidationError("--rate and --idle must be positive")
+        }
+        guard pageEvery == nil || pageAdmin != nil else {
+            throw ValidationError("--page-every goes with --page-admin")
         }
         if idle != nil, rate != nil || pageAdmin != nil {
             throw ValidationError("--rate and --page-admin do not go with --idle")
@@ -132,7 +138,8 @@ struct BenchRunCommand: AsyncParsableCommand {
                 AdminPagingConfiguration(
                     host: $0.host,
                     port: $0.port,
-                    token: adminToken ?? ProcessInfo.processInfo.environment["GTCP_GATEWAY_ADMIN_TOKEN"]
+                    token: adminToken ?? ProcessInfo.processInfo.environment["GTCP_GATEWAY_ADMIN_TOKEN"],
+                    sweepInterval: pageEvery?.duration
                 )
             }
             var report = try await LoadRunner(configuration: configuration, progress: ProgressLine()).run()

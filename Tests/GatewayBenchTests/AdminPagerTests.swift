@@ -33,6 +33,26 @@ struct AdminPagerTests {
         #expect(report.connectionsListed == 10)
     }
 
+    @Test("a paced sweep starts an interval after the previous one started")
+    func paced() async throws {
+        let interval = Duration.milliseconds(300)
+        let clock = ContinuousClock()
+        let (report, elapsed) = try await InProcessGateway.run { gateway in
+            let started = clock.now
+            let report = await AdminPager(
+                configuration: AdminPagingConfiguration(
+                    host: "127.0.0.1", port: gateway.adminPort, limit: 2, maxSweeps: 3, sweepInterval: interval),
+                group: MultiThreadedEventLoopGroup.singleton
+            ).run()
+            return (report, clock.now - started)
+        }
+        #expect(report.error == nil)
+        #expect(report.sweeps == 3)
+        #expect(report.sweepIntervalSeconds == 0.3)
+        // Two waits between three sweeps, none after the last.
+        #expect(elapsed >= interval * 2)
+    }
+
     @Test("a request the API rejects ends paging with the status and body")
     func rejected() async throws {
         let report = try await InProcessGateway.run { gateway in
