@@ -44,7 +44,6 @@ public enum AdminAPI {
         router.add(middleware: BearerAuthMiddleware(token: configuration.token))
         ConnectionRoutes(
             connections: connections,
-            defaultDoexitGrace: configuration.defaultDoexitGrace,
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)

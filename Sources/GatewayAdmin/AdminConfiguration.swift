@@ -6,8 +6,6 @@ public struct AdminConfiguration: Sendable {
     public var port: Int
     /// Shared with the composition root, which may replace the token while the API runs.
     public var token: AdminToken
-    /// The grace a doexit gets when the request does not name one.
-    public var defaultDoexitGrace: Duration
     /// Larger request bodies are refused with 413 before they are decoded.
     public var maxBodyBytes: Int
 
@@ -15,13 +13,11 @@ public struct AdminConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8989,
         token: AdminToken = AdminToken(nil),
-        defaultDoexitGrace: Duration = .seconds(5),
         maxBodyBytes: Int = 1 << 20
     ) {
         self.host = host
         self.port = port
         self.token = token
-        self.defaultDoexitGrace = defaultDoexitGrace
         self.maxBodyBytes = maxBodyBytes
     }
 }

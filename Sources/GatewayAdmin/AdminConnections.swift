@@ -7,10 +7,10 @@ protocol AdminConnections: Sendable {
     func snapshot(of id: ConnectionID) async -> ConnectionSnapshot?
     func push(_ msg: Msg, to id: ConnectionID) async -> PushOutcome
     func request(_ msg: Msg, to id: ConnectionID, replyAct: String, timeout: Duration) async -> RequestOutcome
-    func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome
+    func doexit(_ id: ConnectionID, data: String, grace: Duration?) async -> PushOutcome
     func close(_ id: ConnectionID) async -> PushOutcome
     func broadcast(_ msg: Msg, filter: ConnectionFilter) async -> Int
-    func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int
+    func doexitAll(data: String, grace: Duration?, filter: ConnectionFilter) async -> Int
 }
 
 extension ConnectionRegistry: AdminConnections {}

@@ -4,7 +4,6 @@ import Hummingbird
 /// Listing, inspecting, closing and doexit of connections.
 struct ConnectionRoutes<Context: RequestContext> {
     let connections: any AdminConnections
-    let defaultDoexitGrace: Duration
     let maxBodyBytes: Int
 
     static var limitRange: ClosedRange<Int> { 1...1000 }
@@ -70,8 +69,10 @@ struct ConnectionRoutes<Context: RequestContext> {
         return try JSONResponse.make(DoexitCountJSON(told: told), status: .accepted)
     }
 
-    private func grace(_ body: DoexitRequest) -> Duration {
-        body.graceSeconds.map { .seconds($0) } ?? self.defaultDoexitGrace
+    /// nil when the request names none: the gateway's `doexit-grace` then applies, as it stands
+    /// after any reload.
+    private func grace(_ body: DoexitRequest) -> Duration? {
+        body.graceSeconds.map { .seconds($0) }
     }
 
     private static func limit(_ text: String?) throws -> Int {

@@ -438,8 +438,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Sends `doexit` after the replies still owed, and closes the connection if the client has
-    /// not after `grace`. `cause` is what its `disconnected` event will give as the reason.
-    func doexit(data: String, grace: Duration, cause: DisconnectReason = .doexit) -> PushOutcome {
+    /// not after `grace` (nil: the `doexit-grace` policy of the moment). `cause` is what its
+    /// `disconnected` event will give as the reason.
+    func doexit(data: String, grace: Duration?, cause: DisconnectReason = .doexit) -> PushOutcome {
         guard let context else { return .closing }
         let packet: ByteBuffer
         do {
@@ -456,6 +457,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             replies.append(packet) { write($0, context: context) }
             flushIfNeeded(context: context)
             guard state.lifecycle != .closed else { return .closing }
+            let grace = grace ?? environment.policy.current.doexitGrace
             graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace.timeAmount) {
                 self.close(reason: .doexitGraceExpired)
             }
@@ -552,7 +554,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         scheduleIdleCheck(in: policy.idleTimeout?.timeAmount ?? Self.idleRecheck, context: context)
         if let age = policy.maxConnectionAge {
             ageTimer = context.eventLoop.assumeIsolated().scheduleTask(in: age.timeAmount) {
-                _ = self.doexit(data: "max connection age reached", grace: self.environment.policy.current.doexitGrace)
+                _ = self.doexit(data: "max connection age reached", grace: nil)
             }
         }
     }

@@ -183,7 +183,8 @@ public final class ConnectionRegistry: Sendable {
         return outcome ?? .notFound
     }
 
-    public func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome {
+    /// `grace` nil: the `doexit-grace` policy when the doexit is sent, so a reload applies.
+    public func doexit(_ id: ConnectionID, data: String, grace: Duration?) async -> PushOutcome {
         await withConnection(id) { $0.doexit(data: data, grace: grace) } ?? .notFound
     }
 
@@ -195,12 +196,12 @@ public final class ConnectionRegistry: Sendable {
         await forEachConnection(matching: filter) { $0.push(msg) == .sent }
     }
 
-    public func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int {
+    public func doexitAll(data: String, grace: Duration?, filter: ConnectionFilter) async -> Int {
         await doexitAll(data: data, grace: grace, filter: filter, cause: .doexit)
     }
 
     /// `cause` is what the connections' `disconnected` events will give as the reason.
-    func doexitAll(data: String, grace: Duration, filter: ConnectionFilter, cause: DisconnectReason) async -> Int {
+    func doexitAll(data: String, grace: Duration?, filter: ConnectionFilter, cause: DisconnectReason) async -> Int {
         await forEachConnection(matching: filter) { $0.doexit(data: data, grace: grace, cause: cause) == .sent }
     }
 

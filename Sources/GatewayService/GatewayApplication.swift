@@ -86,8 +86,7 @@ public struct GatewayApplication {
             let configuration = AdminConfiguration(
                 host: admin.host,
                 port: admin.port,
-                token: adminToken,
-                defaultDoexitGrace: settings.doexitGrace
+                token: adminToken
             )
             services.append(
                 AdminAPI.application(

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// SIGHUP on `serve`: the config file is read again while clients stay connected.
 @Suite(.timeLimit(.minutes(1)))
 struct ReloadTests {
@@ -75,5 +79,31 @@ struct ReloadTests {
         // The live keys of the same file apply at once.
         #expect(try await started.client.hello() == "after")
         #expect(await started.stop() == 0)
+    }
+
+    /// A doexit from the admin API that names no grace gets the `doexit-grace` of the moment:
+    /// started with an hour, reloaded to 200 ms, a client that ignores the doexit is closed.
+    @Test func anAdminDoexitUsesTheReloadedGrace() async throws {
+        let directory = try TemporaryDirectory()
+        let base = "listen: 127.0.0.1:0\nadmin-listen: 127.0.0.1:0\n"
+        let config = try directory.write("config.yaml", base + "doexit-grace: 1h\n")
+        let server = try GatewayProcess(["serve", "--config", config])
+        let client = try await TestConnection(port: try await server.port(announcedBy: "gtcp listener on"))
+        let adminPort = try await server.port(announcedBy: "admin API on")
+        #expect(try await client.hello() != nil)
+
+        try directory.write("config.yaml", base + "doexit-grace: 200ms\n")
+        server.signal(SIGHUP)
+        #expect(await server.line(containing: "configuration reloaded") != nil)
+
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(adminPort)/connections/doexit")!)
+        request.httpMethod = "POST"
+        let (body, _) = try await URLSession.shared.data(for: request)
+        #expect(String(decoding: body, as: UTF8.self).contains(#""told":1"#))
+        #expect(try await client.next()?.act == "doexit")
+        // The client stays; the gateway closes it once the reloaded grace is over, not in an hour.
+        #expect(try await client.next() == nil)
+        server.signal(SIGTERM)
+        #expect(await server.exitStatus() == 0)
     }
 }

@@ -16,7 +16,6 @@ func withAdminRouter<Value>(
 ) async throws -> Value {
     let configuration = AdminConfiguration(
         token: token,
-        defaultDoexitGrace: .seconds(5),
         maxBodyBytes: maxBodyBytes
     )
     let router = AdminAPI.router(

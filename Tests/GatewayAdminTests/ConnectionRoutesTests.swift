@@ -120,14 +120,14 @@ import Testing
         #expect(connections.calls == [.close(9)])
     }
 
-    @Test func doexitWithoutBodyUsesTheConfiguredGrace() async throws {
+    @Test func doexitWithoutBodyLeavesTheGraceToTheGateway() async throws {
         let connections = FakeConnections()
         try await withAdminRouter(connections: connections) { client in
             let response = try await client.execute(uri: "/connections/4/doexit", method: .post)
             #expect(response.status == .accepted)
             #expect(String(buffer: response.body) == #"{"id":4,"status":"doexit sent"}"#)
         }
-        #expect(connections.calls == [.doexit(4, data: "", grace: .seconds(5))])
+        #expect(connections.calls == [.doexit(4, data: "", grace: nil)])
     }
 
     @Test func doexitCarriesDataAndGrace() async throws {

@@ -11,10 +11,10 @@ final class FakeConnections: AdminConnections {
         case snapshot(ConnectionID)
         case push(Msg, ConnectionID)
         case request(Msg, ConnectionID, replyAct: String, timeout: Duration)
-        case doexit(ConnectionID, data: String, grace: Duration)
+        case doexit(ConnectionID, data: String, grace: Duration?)
         case close(ConnectionID)
         case broadcast(Msg, ConnectionFilter)
-        case doexitAll(data: String, grace: Duration, filter: ConnectionFilter)
+        case doexitAll(data: String, grace: Duration?, filter: ConnectionFilter)
     }
 
     private let recorded = Mutex<[Call]>([])
@@ -67,7 +67,7 @@ final class FakeConnections: AdminConnections {
         return self.requestOutcome
     }
 
-    func doexit(_ id: ConnectionID, data: String, grace: Duration) async -> PushOutcome {
+    func doexit(_ id: ConnectionID, data: String, grace: Duration?) async -> PushOutcome {
         self.record(.doexit(id, data: data, grace: grace))
         return self.outcome
     }
@@ -82,7 +82,7 @@ final class FakeConnections: AdminConnections {
         return self.matching
     }
 
-    func doexitAll(data: String, grace: Duration, filter: ConnectionFilter) async -> Int {
+    func doexitAll(data: String, grace: Duration?, filter: ConnectionFilter) async -> Int {
         self.record(.doexitAll(data: data, grace: grace, filter: filter))
         return self.matching
     }
