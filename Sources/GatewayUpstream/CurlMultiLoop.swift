@@ -23,6 +23,8 @@ final class CurlMultiLoop {
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
     /// Retries waiting out their backoff, soonest first.
     private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
+    /// Completions of this pass, run together after one update of the in-flight count.
+    private var finished: [() -> Void] = []
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
         _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
@@ -36,6 +38,7 @@ final class CurlMultiLoop {
             let (queued, draining) = queue.takeQueued()
             queued.forEach(start)
             startDueRetries()
+            runFinished()
             if draining && isIdle { break }
 
             var running: Int32 = 0
@@ -44,6 +47,7 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
+            runFinished()
             if draining && isIdle { break }
 
             _ = curl_multi_poll(multi, nil, 0, pollMilliseconds(), nil)
@@ -53,6 +57,16 @@ final class CurlMultiLoop {
         }
         curl_multi_cleanup(multi)
         queue.loopStopped()
+    }
+
+    /// One update of the shared in-flight count for all completions of a pass, not one each.
+    private func runFinished() {
+        guard !finished.isEmpty else { return }
+        queue.requestsFinished(finished.count)
+        for completion in finished {
+            completion()
+        }
+        finished.removeAll(keepingCapacity: true)
     }
 
     /// Nothing running and no retry waiting: a draining loop may stop.
@@ -196,7 +210,6 @@ final class CurlMultiLoop {
 
     /// `status` is 0 when no response arrived.
     private func complete(_ transfer: CurlTransfer, _ outcome: UpstreamOutcome, status: Int = 0) {
-        queue.requestFinished()
         logger.debug(
             "upstream request finished",
             metadata: [
@@ -206,11 +219,11 @@ final class CurlMultiLoop {
                 "result": "\(outcome.logDescription)",
                 "duration-ms": "\((ContinuousClock.now - transfer.startedAt).roundedUpMilliseconds)",
             ])
-        transfer.completion(outcome)
+        let completion = transfer.completion
+        finished.append { completion(outcome) }
     }
 
     private func complete(_ post: CurlPostTransfer, _ result: HTTPPostResult, status: Int = 0) {
-        queue.requestFinished()
         logger.debug(
             "post finished",
             metadata: [
@@ -218,7 +231,8 @@ final class CurlMultiLoop {
                 "status": "\(status)",
                 "duration-ms": "\((ContinuousClock.now - post.startedAt).roundedUpMilliseconds)",
             ])
-        post.completion(result)
+        let completion = post.completion
+        finished.append { completion(result) }
     }
 
     private static func describe(_ code: CURLMcode) -> String {

@@ -27,6 +27,32 @@ import Testing
         }
     }
 
+    @Test func requestsFromManyThreadsAtOnceEachCompleteExactlyOnce() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let completions = CompletionTally()
+            await withTaskGroup { group in
+                for sender in 0..<4 {
+                    group.addTask {
+                        await withTaskGroup { requests in
+                            for index in sender * 100..<(sender + 1) * 100 {
+                                requests.addTask {
+                                    let outcome = await upstream.forward(makeRequest("echo", "\(index)"))
+                                    #expect(outcome == .reply(act: "echo", data: "\(index)"))
+                                    completions.record(index)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(upstream.inFlightCount == 0)
+            await upstream.shutdown()
+            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<400).map { ($0, 1) }))
+        }
+    }
+
     @Test func shutdownLetsInFlightRequestsFinish() async throws {
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in
