@@ -5,7 +5,7 @@ import Logging
 /// The one thread that drives curl. It alone touches the multi handle, the easy handles and
 /// the transfers, so none of them needs a lock.
 final class CurlMultiLoop {
-    /// Idle keep-alive connections curl may keep open between bursts.
+    /// Idle keep-alive connections curl may keep open beside the ones in use.
     private static let maxIdleConnections = 64
     /// Reset easy handles kept for reuse; more are created on demand under load.
     private static let maxIdleEasyHandles = 64
@@ -25,12 +25,14 @@ final class CurlMultiLoop {
     private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
     /// Completions of this pass, run together after one update of the in-flight count.
     private var finished: [() -> Void] = []
+    /// The CURLMOPT_MAXCONNECTS in force.
+    private var maxConnections = 0
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
-        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
         self.multi = multi
         self.queue = queue
         self.logger = logger
+        updateMaxConnections()
     }
 
     func run() {
@@ -39,6 +41,7 @@ final class CurlMultiLoop {
             queued.forEach(start)
             startDueRetries()
             runFinished()
+            updateMaxConnections()
             if draining && isIdle { break }
 
             var running: Int32 = 0
@@ -57,6 +60,16 @@ final class CurlMultiLoop {
         }
         curl_multi_cleanup(multi)
         queue.loopStopped()
+    }
+
+    /// curl counts the connections in use against CURLMOPT_MAXCONNECTS and closes the oldest idle
+    /// one whenever a transfer ends above it, so a fixed limit below the concurrency would close
+    /// and reopen a connection per request under load.
+    private func updateMaxConnections() {
+        let wanted = transfers.count + posts.count + Self.maxIdleConnections
+        guard wanted != maxConnections else { return }
+        maxConnections = wanted
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, wanted)
     }
 
     /// One update of the shared in-flight count for all completions of a pass, not one each.

@@ -53,6 +53,34 @@ import Testing
         }
     }
 
+    /// curl counts connections in use against its cache limit and closes one whenever a transfer
+    /// ends above it, so a fixed limit under the concurrency would reconnect for every request.
+    @Test func requestsBesideManyHeldOnesKeepTheirConnection() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let held = 100
+            let heldOutcomes = AsyncStream.makeStream(of: UpstreamOutcome.self)
+            for _ in 0..<held {
+                upstream.forward(makeRequest("gated-peer")) { heldOutcomes.continuation.yield($0) }
+            }
+            await backend.gate.waitForArrivals(held)
+            for _ in 0..<20 {
+                #expect(await upstream.forward(makeRequest("peer")) == .reply(act: "peer", data: "ok"))
+            }
+            #expect(Set(backend.observedPeerPorts.dropFirst(held)).count == 1)
+
+            backend.gate.open()
+            var released = 0
+            for await outcome in heldOutcomes.stream {
+                #expect(outcome == .reply(act: "gated-peer", data: "ok"))
+                released += 1
+                if released == held { break }
+            }
+            await upstream.shutdown()
+        }
+    }
+
     @Test func shutdownLetsInFlightRequestsFinish() async throws {
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in
