@@ -7,7 +7,7 @@ import Logging
 final class CurlMultiLoop {
     /// Idle keep-alive connections curl may keep open beside the ones in use.
     private static let maxIdleConnections = 64
-    /// Reset easy handles kept for reuse; more are created on demand under load.
+    /// Finished easy handles kept for reuse; more are created on demand under load.
     private static let maxIdleEasyHandles = 64
     /// Only a safety net: requests and shutdown wake the poll at once.
     private static let idlePollMilliseconds: Int32 = 1_000
@@ -115,10 +115,7 @@ final class CurlMultiLoop {
         configure: (UnsafeMutableRawPointer) throws(CurlSetupError) -> Void,
         failed: (String) -> Void
     ) -> UnsafeMutableRawPointer? {
-        guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
-            failed("out of memory")
-            return nil
-        }
+        guard let easy = idleEasyHandles.popLast() ?? newEasyHandle(failed: failed) else { return nil }
         do {
             try configure(easy)
         } catch {
@@ -133,6 +130,22 @@ final class CurlMultiLoop {
             return nil
         }
         return easy
+    }
+
+    /// A handle with the options every request shares, or nil once `failed` has been told why not.
+    private func newEasyHandle(failed: (String) -> Void) -> UnsafeMutableRawPointer? {
+        guard let easy = curl_easy_init() else {
+            failed("out of memory")
+            return nil
+        }
+        do {
+            try CurlRequestOptions.applyFixed(to: easy)
+            return easy
+        } catch {
+            curl_easy_cleanup(easy)
+            failed(CurlCompletion.describe(error.code))
+            return nil
+        }
     }
 
     private func completeFinishedTransfers() {
@@ -211,9 +224,9 @@ final class CurlMultiLoop {
         return (status, pretransferMicroseconds > 0)
     }
 
-    /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.
+    /// Keeps the handle for the next request, which sets all its varying options again (see
+    /// CurlRequestOptions); curl keeps its connection in the multi handle's pool.
     private func recycle(_ easy: UnsafeMutableRawPointer) {
-        curl_easy_reset(easy)
         if idleEasyHandles.count < Self.maxIdleEasyHandles {
             idleEasyHandles.append(easy)
         } else {

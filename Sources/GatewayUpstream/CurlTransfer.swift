@@ -41,21 +41,14 @@ final class CurlTransfer {
         curl_slist_free_all(headerList)
     }
 
-    /// Sets every option this request needs on a fresh (or freshly reset) easy handle.
+    /// Sets every option this request needs on an easy handle, fresh or reused.
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
-        let context = Unmanaged.passUnretained(self).toOpaque()
         let method = target.method
+        headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
         try CurlRequestOptions.apply(
             to: easy, url: target.url, method: method, body: request.data,
-            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout)
-
-        headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
-
-        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, headers: headerList,
+            receiveBody: receiveBody, receiveHeader: receiveHeader, context: Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// False once the body would exceed the limit, which makes curl abort the transfer.
