@@ -90,6 +90,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Why the gateway sent `doexit`, once it has.
     private var exitCause: DisconnectReason?
     private var answerWaiters = AnswerWaiters<AnswerWaiter>(capacity: ConnectionHandler.maxAnswerWaiters)
+    private let upstreamAnswers = UpstreamAnswers()
 
     /// An admin request waiting for the client's answer.
     private struct AnswerWaiter {
@@ -290,10 +291,25 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let started = NIODeadline.now()
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
+        let answers = upstreamAnswers
         upstream.forward(request) { outcome in
-            eventLoop.execute {
-                loopBound.value.upstreamAnswered(request, sequence: sequence, outcome: outcome, started: started)
+            let answer = UpstreamAnswers.Answer(request: request, sequence: sequence, outcome: outcome, started: started)
+            if answers.add(answer) {
+                eventLoop.execute { loopBound.value.takeUpstreamAnswers() }
             }
+        }
+    }
+
+    /// All answers that arrived since the last call, their replies flushed together.
+    private func takeUpstreamAnswers() {
+        let answers = upstreamAnswers.takeAll()
+        batchingWrites = true
+        for answer in answers {
+            upstreamAnswered(answer.request, sequence: answer.sequence, outcome: answer.outcome, started: answer.started)
+        }
+        batchingWrites = false
+        if let context, state.lifecycle != .closed {
+            flushIfNeeded(context: context)
         }
     }
 
@@ -340,11 +356,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                     )
                 )
         }
-        batchingWrites = true
         replies.fill(sequence, with: encoded ?? nil) { write($0, context: context) }
         resumeProcessing(context: context)
-        batchingWrites = false
-        flushIfNeeded(context: context)
     }
 
     /// Processes backlogged packets and reads again once the connection may take more work.

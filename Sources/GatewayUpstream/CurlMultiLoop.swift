@@ -5,9 +5,9 @@ import Logging
 /// The one thread that drives curl. It alone touches the multi handle, the easy handles and
 /// the transfers, so none of them needs a lock.
 final class CurlMultiLoop {
-    /// Idle keep-alive connections curl may keep open between bursts.
+    /// Idle keep-alive connections curl may keep open beside the ones in use.
     private static let maxIdleConnections = 64
-    /// Reset easy handles kept for reuse; more are created on demand under load.
+    /// Finished easy handles kept for reuse; more are created on demand under load.
     private static let maxIdleEasyHandles = 64
     /// Only a safety net: requests and shutdown wake the poll at once.
     private static let idlePollMilliseconds: Int32 = 1_000
@@ -23,12 +23,16 @@ final class CurlMultiLoop {
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
     /// Retries waiting out their backoff, soonest first.
     private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
+    /// Completions of this pass, run together after one update of the in-flight count.
+    private var finished: [() -> Void] = []
+    /// The CURLMOPT_MAXCONNECTS in force.
+    private var maxConnections = 0
 
     init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
-        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.maxIdleConnections)
         self.multi = multi
         self.queue = queue
         self.logger = logger
+        updateMaxConnections()
     }
 
     func run() {
@@ -36,6 +40,8 @@ final class CurlMultiLoop {
             let (queued, draining) = queue.takeQueued()
             queued.forEach(start)
             startDueRetries()
+            runFinished()
+            updateMaxConnections()
             if draining && isIdle { break }
 
             var running: Int32 = 0
@@ -44,6 +50,7 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
+            runFinished()
             if draining && isIdle { break }
 
             _ = curl_multi_poll(multi, nil, 0, pollMilliseconds(), nil)
@@ -53,6 +60,26 @@ final class CurlMultiLoop {
         }
         curl_multi_cleanup(multi)
         queue.loopStopped()
+    }
+
+    /// curl counts the connections in use against CURLMOPT_MAXCONNECTS and closes the oldest idle
+    /// one whenever a transfer ends above it, so a fixed limit below the concurrency would close
+    /// and reopen a connection per request under load.
+    private func updateMaxConnections() {
+        let wanted = transfers.count + posts.count + Self.maxIdleConnections
+        guard wanted != maxConnections else { return }
+        maxConnections = wanted
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, wanted)
+    }
+
+    /// One update of the shared in-flight count for all completions of a pass, not one each.
+    private func runFinished() {
+        guard !finished.isEmpty else { return }
+        queue.requestsFinished(finished.count)
+        for completion in finished {
+            completion()
+        }
+        finished.removeAll(keepingCapacity: true)
     }
 
     /// Nothing running and no retry waiting: a draining loop may stop.
@@ -88,10 +115,7 @@ final class CurlMultiLoop {
         configure: (UnsafeMutableRawPointer) throws(CurlSetupError) -> Void,
         failed: (String) -> Void
     ) -> UnsafeMutableRawPointer? {
-        guard let easy = idleEasyHandles.popLast() ?? curl_easy_init() else {
-            failed("out of memory")
-            return nil
-        }
+        guard let easy = idleEasyHandles.popLast() ?? newEasyHandle(failed: failed) else { return nil }
         do {
             try configure(easy)
         } catch {
@@ -106,6 +130,22 @@ final class CurlMultiLoop {
             return nil
         }
         return easy
+    }
+
+    /// A handle with the options every request shares, or nil once `failed` has been told why not.
+    private func newEasyHandle(failed: (String) -> Void) -> UnsafeMutableRawPointer? {
+        guard let easy = curl_easy_init() else {
+            failed("out of memory")
+            return nil
+        }
+        do {
+            try CurlRequestOptions.applyFixed(to: easy)
+            return easy
+        } catch {
+            curl_easy_cleanup(easy)
+            failed(CurlCompletion.describe(error.code))
+            return nil
+        }
     }
 
     private func completeFinishedTransfers() {
@@ -184,9 +224,9 @@ final class CurlMultiLoop {
         return (status, pretransferMicroseconds > 0)
     }
 
-    /// Keeps the handle for the next request; curl keeps its connection in the multi handle's pool.
+    /// Keeps the handle for the next request, which sets all its varying options again (see
+    /// CurlRequestOptions); curl keeps its connection in the multi handle's pool.
     private func recycle(_ easy: UnsafeMutableRawPointer) {
-        curl_easy_reset(easy)
         if idleEasyHandles.count < Self.maxIdleEasyHandles {
             idleEasyHandles.append(easy)
         } else {
@@ -196,7 +236,6 @@ final class CurlMultiLoop {
 
     /// `status` is 0 when no response arrived.
     private func complete(_ transfer: CurlTransfer, _ outcome: UpstreamOutcome, status: Int = 0) {
-        queue.requestFinished()
         logger.debug(
             "upstream request finished",
             metadata: [
@@ -206,11 +245,11 @@ final class CurlMultiLoop {
                 "result": "\(outcome.logDescription)",
                 "duration-ms": "\((ContinuousClock.now - transfer.startedAt).roundedUpMilliseconds)",
             ])
-        transfer.completion(outcome)
+        let completion = transfer.completion
+        finished.append { completion(outcome) }
     }
 
     private func complete(_ post: CurlPostTransfer, _ result: HTTPPostResult, status: Int = 0) {
-        queue.requestFinished()
         logger.debug(
             "post finished",
             metadata: [
@@ -218,7 +257,8 @@ final class CurlMultiLoop {
                 "status": "\(status)",
                 "duration-ms": "\((ContinuousClock.now - post.startedAt).roundedUpMilliseconds)",
             ])
-        post.completion(result)
+        let completion = post.completion
+        finished.append { completion(result) }
     }
 
     private static func describe(_ code: CURLMcode) -> String {

@@ -20,15 +20,14 @@ final class CurlPostTransfer {
     }
 
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
-        try CurlRequestOptions.apply(
-            to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
-            connectTimeout: post.connectTimeout)
         let contentType = try CurlTransfer.append("Content-Type: \(post.contentType)", to: nil)
         // A bare "Expect:" removes curl's 100-continue wait on larger bodies.
         headerList = try CurlTransfer.append("Expect:", to: contentType)
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
         // Without a write function curl would copy the body to standard output.
-        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, discardBody))
+        try CurlRequestOptions.apply(
+            to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
+            connectTimeout: post.connectTimeout, headers: headerList, receiveBody: discardBody, receiveHeader: nil,
+            context: nil)
     }
 
     func result(code: CURLcode, status: Int) -> HTTPPostResult {

@@ -2,24 +2,37 @@ import CCurl
 import CurlShim
 
 /// The options every request of the gateway sets on an easy handle, forwarded act or event post.
+/// Handles are reused without `curl_easy_reset`, which would free and re-create all of curl's
+/// defaults per request: the options that never vary are set once per handle, and every other
+/// option any request uses is set on every request, so nothing of a handle's previous request
+/// carries over.
 enum CurlRequestOptions {
+    /// For a handle fresh from `curl_easy_init`.
+    static func applyFixed(to easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        // HTTP/2 where TLS negotiates it; a libcurl without HTTP/2 simply keeps HTTP/1.1.
+        _ = curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
+    }
+
+    /// `context` goes to both callbacks; without `receiveHeader` curl keeps the headers to itself.
     static func apply(
         to easy: UnsafeMutableRawPointer,
         url: String,
         method: UpstreamMethod,
         body: String,
         timeout: Duration,
-        connectTimeout: Duration
+        connectTimeout: Duration,
+        headers: UnsafeMutablePointer<curl_slist>?,
+        receiveBody: curl_write_callback,
+        receiveHeader: curl_write_callback?,
+        context: UnsafeMutableRawPointer?
     ) throws(CurlSetupError) {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_URL, url))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
-        try check(curl_shim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        // HTTP/2 where TLS negotiates it; a libcurl without HTTP/2 simply keeps HTTP/1.1.
-        _ = curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.roundedUpMilliseconds))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectTimeout.roundedUpMilliseconds))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
 
         if method.sendsBody {
             try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))
@@ -29,8 +42,13 @@ enum CurlRequestOptions {
         } else {
             try check(curl_shim_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
         }
-        if method != .post && method != .get {
-            try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, method.rawValue))
-        }
+        let customMethod = method == .post || method == .get ? nil : method.rawValue
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, customMethod))
+
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headers))
+        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
     }
 }

@@ -60,9 +60,13 @@ final class CurlRequestQueue: Sendable {
     func enqueue(_ work: CurlWork) -> Bool {
         state.withLockedValue { state in
             guard case .running = state.phase else { return false }
+            // Work already queued means a wakeup is already pending: the loop takes everything
+            // queued in one go, so one syscall per batch is enough.
+            if state.queued.isEmpty {
+                wakeup.wake()
+            }
             state.queued.append(work)
             state.inFlight += 1
-            wakeup.wake()
             return true
         }
     }
@@ -79,9 +83,9 @@ final class CurlRequestQueue: Sendable {
         }
     }
 
-    /// For the loop thread, just before a completion runs.
-    func requestFinished() {
-        state.withLockedValue { $0.inFlight -= 1 }
+    /// For the loop thread, just before the completions of `count` requests run.
+    func requestsFinished(_ count: Int) {
+        state.withLockedValue { $0.inFlight -= count }
     }
 
     /// Returns once the loop has stopped and freed its curl handles.

@@ -41,21 +41,14 @@ final class CurlTransfer {
         curl_slist_free_all(headerList)
     }
 
-    /// Sets every option this request needs on a fresh (or freshly reset) easy handle.
+    /// Sets every option this request needs on an easy handle, fresh or reused.
     func configure(_ easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
-        let context = Unmanaged.passUnretained(self).toOpaque()
         let method = target.method
+        headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
         try CurlRequestOptions.apply(
             to: easy, url: target.url, method: method, body: request.data,
-            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout)
-
-        headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList))
-
-        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, receiveBody))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
-        try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
-        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, headers: headerList,
+            receiveBody: receiveBody, receiveHeader: receiveHeader, context: Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// False once the body would exceed the limit, which makes curl abort the transfer.
@@ -93,27 +86,22 @@ final class CurlTransfer {
         configuration: UpstreamConfiguration,
         sendsBody: Bool
     ) throws(CurlSetupError) -> UnsafeMutablePointer<curl_slist>? {
-        var fields: [(String, String)] = [
-            ("X-Gtcp-Connection-Id", String(request.connectionID)),
-            ("X-Gtcp-Remote-Addr", request.remoteAddress),
-            ("X-Gtcp-Act", request.act),
-        ]
+        var list = try append(headerLine(name: "X-Gtcp-Connection-Id", value: String(request.connectionID)), to: nil)
+        list = try append(headerLine(name: "X-Gtcp-Remote-Addr", value: request.remoteAddress), to: list)
+        list = try append(headerLine(name: "X-Gtcp-Act", value: request.act), to: list)
         if let clientName = request.clientName {
-            fields.append(("X-Gtcp-Client-Name", clientName))
+            list = try append(headerLine(name: "X-Gtcp-Client-Name", value: clientName), to: list)
         }
         if let subject = request.clientCertificateSubject {
-            fields.append(("X-Gtcp-Client-Cert-Subject", subject))
+            list = try append(headerLine(name: "X-Gtcp-Client-Cert-Subject", value: subject), to: list)
         }
-        fields.append(("X-Request-Id", request.requestID))
-        fields += configuration.headers.map { ($0.name, $0.value) }
+        list = try append(headerLine(name: "X-Request-Id", value: request.requestID), to: list)
+        for header in configuration.headers {
+            list = try append(headerLine(name: header.name, value: header.value), to: list)
+        }
         if sendsBody {
-            fields.append(
-                ("Content-Type", JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"))
-        }
-
-        var list: UnsafeMutablePointer<curl_slist>?
-        for (name, value) in fields {
-            list = try append(headerLine(name: name, value: value), to: list)
+            let contentType = JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"
+            list = try append("Content-Type: " + contentType, to: list)
         }
         // A bare "Expect:" removes curl's 100-continue wait on larger bodies.
         return try append("Expect:", to: list)
@@ -131,12 +119,18 @@ final class CurlTransfer {
     }
 
     /// Client-supplied values (a client name) must not smuggle in header lines, so control
-    /// characters become spaces. curl sends `Name;` as a header with an empty value.
+    /// characters become spaces. curl sends `Name;` as a header with an empty value. Control
+    /// characters are single UTF-8 bytes, so bytes are checked: most values have none and are
+    /// used as they are.
     private static func headerLine(name: String, value: String) -> String {
-        let safeValue = String(
-            String.UnicodeScalarView(
-                value.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F ? " " : $0 }))
-        return safeValue.isEmpty ? "\(name);" : "\(name): \(safeValue)"
+        if value.isEmpty {
+            return name + ";"
+        }
+        let isControl = { (byte: UInt8) in (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F }
+        guard value.utf8.contains(where: isControl) else {
+            return name + ": " + value
+        }
+        return name + ": " + String(decoding: value.utf8.map { isControl($0) ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }
 

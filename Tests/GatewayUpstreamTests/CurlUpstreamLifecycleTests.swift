@@ -27,6 +27,60 @@ import Testing
         }
     }
 
+    @Test func requestsFromManyThreadsAtOnceEachCompleteExactlyOnce() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let completions = CompletionTally()
+            await withTaskGroup { group in
+                for sender in 0..<4 {
+                    group.addTask {
+                        await withTaskGroup { requests in
+                            for index in sender * 100..<(sender + 1) * 100 {
+                                requests.addTask {
+                                    let outcome = await upstream.forward(makeRequest("echo", "\(index)"))
+                                    #expect(outcome == .reply(act: "echo", data: "\(index)"))
+                                    completions.record(index)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            #expect(upstream.inFlightCount == 0)
+            await upstream.shutdown()
+            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<400).map { ($0, 1) }))
+        }
+    }
+
+    /// curl counts connections in use against its cache limit and closes one whenever a transfer
+    /// ends above it, so a fixed limit under the concurrency would reconnect for every request.
+    @Test func requestsBesideManyHeldOnesKeepTheirConnection() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            let held = 100
+            let heldOutcomes = AsyncStream.makeStream(of: UpstreamOutcome.self)
+            for _ in 0..<held {
+                upstream.forward(makeRequest("gated-peer")) { heldOutcomes.continuation.yield($0) }
+            }
+            await backend.gate.waitForArrivals(held)
+            for _ in 0..<20 {
+                #expect(await upstream.forward(makeRequest("peer")) == .reply(act: "peer", data: "ok"))
+            }
+            #expect(Set(backend.observedPeerPorts.dropFirst(held)).count == 1)
+
+            backend.gate.open()
+            var released = 0
+            for await outcome in heldOutcomes.stream {
+                #expect(outcome == .reply(act: "gated-peer", data: "ok"))
+                released += 1
+                if released == held { break }
+            }
+            await upstream.shutdown()
+        }
+    }
+
     @Test func shutdownLetsInFlightRequestsFinish() async throws {
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in

@@ -116,6 +116,23 @@ import Testing
         }
     }
 
+    /// Sequential requests run on one reused easy handle, so each must set its own method, body
+    /// and headers, whatever the one before used.
+    @Test func methodsInTurnOnOneUpstreamEachSendOnlyTheirOwnRequest() async throws {
+        try await withRoutes({ base in
+            UpstreamMethod.allCases.map { UpstreamRoute(act: .exact($0.rawValue), urlTemplate: "\(base)/m", method: $0) }
+        }) { upstream, _ in
+            for method in UpstreamMethod.allCases + UpstreamMethod.allCases.reversed() {
+                let seen = try seen(await upstream.forward(makeRequest(method.rawValue, "d")))
+                #expect(seen.method == method.rawValue)
+                #expect(seen.query == (method.sendsBodyForTests ? nil : "data=d"))
+                #expect(seen.body == (method.sendsBodyForTests ? "d" : ""))
+                #expect((seen.headers["content-type"] != nil) == method.sendsBodyForTests)
+                #expect(seen.headers["x-gtcp-act"] == method.rawValue)
+            }
+        }
+    }
+
     @Test func routeHeadersComeAfterTheUpstreamOnesAndReplaceTheSameNames() async throws {
         try await withRoutes(
             { base in

@@ -42,9 +42,12 @@ final class TestBackend: Sendable {
             case "gated":
                 await self.gate.pass()
                 return Self.text("released")
-            case "peer":
+            case "peer", "gated-peer":
                 if let port = context.peerPort {
                     self.peerPorts.withLock { $0.append(port) }
+                }
+                if act == "gated-peer" {
+                    await self.gate.pass()
                 }
                 return Self.text("ok")
             default:

@@ -91,6 +91,17 @@ import Testing
         #expect(configuration.target(for: request("a", data))?.url == expected)
     }
 
+    @Test(arguments: [
+        ("http://b/{act}", "http://b/a.b"),
+        ("http://b/{act}/x?copy={act}", "http://b/a.b/x?copy=a.b"),
+        ("http://b/{{act}}/{x}/{ac/{act", "http://b/{a.b}/{x}/{ac/{act"),
+        ("http://b/fixed", "http://b/fixed"),
+    ])
+    func everyActPlaceholderIsReplacedAndOtherBracesStay(template: String, expected: String) {
+        let configuration = UpstreamConfiguration(urlTemplate: nil, routes: UpstreamRoutes([route("a.*", template)]))
+        #expect(configuration.target(for: request("a.b"))?.url == expected)
+    }
+
     private func request(_ act: String, _ data: String = "") -> UpstreamRequest {
         makeRequest(act, data)
     }
