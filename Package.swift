@@ -193,6 +193,7 @@ let package = Package(
         .testTarget(
             name: "GatewayUpstreamTests",
             dependencies: [
+                "GatewayTestSupport",
                 "GatewayUpstream",
                 "CCurl",
                 "ExampleBackend",
@@ -269,11 +270,14 @@ let package = Package(
             ]
         ),
         // Certificates made with the openssl command at test time, for the TLS tests.
-        .target(name: "TestCertificates", path: "Tests/TestCertificates"),
+        .target(name: "TestCertificates", dependencies: ["GatewayTestSupport"], path: "Tests/TestCertificates"),
+        // The posix_spawn and pipe2 extensions of glibc that the Glibc module leaves out.
+        .target(name: "SpawnShim", path: "Tests/SpawnShim"),
         // Runs the services of an in-process test gateway for the length of a test.
         .target(
             name: "GatewayTestSupport",
             dependencies: [
+                "SpawnShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

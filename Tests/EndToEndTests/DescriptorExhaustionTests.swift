@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import GtcpClient
 import GtcpWire
 import Synchronization
@@ -92,12 +93,10 @@ struct DescriptorExhaustionTests {
         while limit - open.filter({ $0 < limit }).count < headroom {
             limit += 1
         }
-        let prlimit = Process()
-        prlimit.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        prlimit.arguments = ["--pid", "\(pid)", "--nofile=\(limit):\(limit)"]
-        try prlimit.run()
-        prlimit.waitUntilExit()
-        try #require(prlimit.terminationStatus == 0, "prlimit failed")
+        let prlimit = try SpawnedProcess.run(
+            "/usr/bin/prlimit", ["--pid", "\(pid)", "--nofile=\(limit):\(limit)"],
+            environment: ProcessInfo.processInfo.environment)
+        try #require(prlimit.status == 0, "prlimit failed: \(prlimit.output)")
     }
 
     /// User and system time the process has used, from /proc/PID/stat.

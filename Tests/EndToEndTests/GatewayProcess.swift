@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import Synchronization
 
 /// A child process of the real `gtcp-gateway` binary, with its output read line by line.
@@ -19,7 +20,7 @@ final class GatewayProcess: Sendable {
         fatalError("gtcp-gateway binary not found; build it first or set GATEWAY_BINARY_UNDER_TEST")
     }()
 
-    private let process: Process
+    private let process: SpawnedProcess
     /// Every line of stdout and stderr, merged, as they arrive.
     let lines = Transcript<String>()
     private let exit = ExitState()
@@ -30,51 +31,33 @@ final class GatewayProcess: Sendable {
         _ arguments: [String], environment: [String: String] = [:], workingDirectory: URL? = nil,
         journalStream: Bool = false
     ) throws {
-        process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let pipe = Pipe()
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "NOTIFY_SOCKET")
         merged.removeValue(forKey: "WATCHDOG_USEC")
         merged.removeValue(forKey: "JOURNAL_STREAM")
-        if journalStream {
-            var status = stat()
-            fstat(pipe.fileHandleForWriting.fileDescriptor, &status)
-            merged["JOURNAL_STREAM"] = "\(status.st_dev):\(status.st_ino)"
-        }
         for (key, value) in environment {
             merged[key] = value
         }
-        process.environment = merged
-        if let workingDirectory {
-            process.currentDirectoryURL = workingDirectory
-        }
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [exit] process in
+        process = try SpawnedProcess(
+            executable: Self.binary.path, arguments: arguments, environment: merged,
+            workingDirectory: workingDirectory?.path,
+            journalStream: journalStream ? "JOURNAL_STREAM" : nil)
+        Thread.detachNewThread { [process, exit] in
+            let status = process.waitForExit()
             let waiting = exit.state.withLock { state in
-                state.status = process.terminationStatus
+                state.status = status
                 defer { state.waiters.removeAll() }
                 return state.waiters
             }
-            waiting.forEach { $0.resume(returning: process.terminationStatus) }
+            waiting.forEach { $0.resume(returning: status) }
         }
-        try process.run()
-        let reader = pipe.fileHandleForReading
-        Thread.detachNewThread { [self] in
-            var pending = Data()
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty {
-                    break
-                }
-                pending.append(chunk)
+        Thread.detachNewThread { [process, lines] in
+            var pending: [UInt8] = []
+            process.readOutput { chunk in
+                pending.append(contentsOf: chunk)
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                    pending.removeSubrange(pending.startIndex...newline)
-                    lines.append(line)
+                    lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+                    pending.removeSubrange(...newline)
                 }
             }
             if !pending.isEmpty {
@@ -86,7 +69,7 @@ final class GatewayProcess: Sendable {
 
     var output: [String] { lines.items }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// The first output line (already printed or still to come) containing `text`, or nil if
     /// the output ends without one; `occurrence` 2 waits for the second such line, and so on.
@@ -109,7 +92,7 @@ final class GatewayProcess: Sendable {
     }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        kill(process.pid, signal)
     }
 
     /// Waits for the process to exit and for the last of its output, and returns its exit status.
@@ -130,8 +113,8 @@ final class GatewayProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
+        if exit.state.withLock({ $0.status == nil }) {
+            kill(process.pid, SIGTERM)
         }
     }
 }

@@ -26,7 +26,7 @@ private final class RefusingPort {
         #else
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
-        guard descriptor >= 0 else { throw RefusingPortError(call: "socket", errno: errno) }
+        guard descriptor >= 0 else { throw SystemCallError(call: "socket for a refusing port", errno: errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
@@ -37,7 +37,7 @@ private final class RefusingPort {
             }
         }
         guard bound else {
-            let error = RefusingPortError(call: "bind", errno: errno)
+            let error = SystemCallError(call: "bind for a refusing port", errno: errno)
             close(descriptor)
             throw error
         }
@@ -48,11 +48,4 @@ private final class RefusingPort {
     deinit {
         close(descriptor)
     }
-}
-
-public struct RefusingPortError: Error, CustomStringConvertible {
-    let call: String
-    let errno: Int32
-
-    public var description: String { "\(call) for a refusing port failed: \(String(cString: strerror(errno)))" }
 }

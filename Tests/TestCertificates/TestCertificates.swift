@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// Certificates made for one test with the openssl command, in a scratch directory removed when
 /// the value goes away, so no key is ever committed.
@@ -75,18 +76,11 @@ public final class TestCertificates: Sendable {
     }
 
     private func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OpenSSLFailed(arguments: arguments, output: String(decoding: message, as: UTF8.self))
+        let (status, output) = try SpawnedProcess.run(
+            "/usr/bin/env", ["openssl"] + arguments, environment: ProcessInfo.processInfo.environment,
+            workingDirectory: directory)
+        guard status == 0 else {
+            throw OpenSSLFailed(arguments: arguments, output: output)
         }
     }
 }
