@@ -1,3 +1,4 @@
+import GatewayTestSupport
 import GatewayUpstream
 import Hummingbird
 import Logging
@@ -49,33 +50,33 @@ import Testing
     }
 
     @Test func postsGoOutWhileARetryOfTheSameClientWaitsOutItsBackoff() async throws {
-        // A port that was bound and closed refuses connections.
-        let refusedPort = try await withTestServer(Router()) { $0 }
-        try await withTestServer(TestBackend().makeRouter()) { port in
-            let logs = RecordedLogs()
-            let client = try CurlClient(logger: logs.logger)
-            let route = UpstreamRoute(
-                act: .exact("peer"), urlTemplate: "http://127.0.0.1:\(refusedPort)/acts/{act}", method: .put,
-                idempotent: true, retries: 3)
-            let upstream = try CurlUpstream(
-                configuration: UpstreamConfiguration(urlTemplate: nil, routes: UpstreamRoutes([route])), client: client)
-            let outcome = Task { await upstream.forward(makeRequest("peer")) }
-            for await message in logs.messages where message.contains("retrying") { break }
-            #expect(await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(port)/acts/peer", body: "{}"))
-                == .answered(status: 200))
-            #expect(await outcome.value == .failed(status: nil, error: "upstream refused the connection (4 attempts)"))
-            await client.shutdown()
+        try await withRefusingPort { refusedPort in
+            try await withTestServer(TestBackend().makeRouter()) { port in
+                let logs = RecordedLogs()
+                let client = try CurlClient(logger: logs.logger)
+                let route = UpstreamRoute(
+                    act: .exact("peer"), urlTemplate: "http://127.0.0.1:\(refusedPort)/acts/{act}", method: .put,
+                    idempotent: true, retries: 3)
+                let upstream = try CurlUpstream(
+                    configuration: UpstreamConfiguration(urlTemplate: nil, routes: UpstreamRoutes([route])), client: client)
+                let outcome = Task { await upstream.forward(makeRequest("peer")) }
+                for await message in logs.messages where message.contains("retrying") { break }
+                #expect(await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(port)/acts/peer", body: "{}"))
+                    == .answered(status: 200))
+                #expect(await outcome.value == .failed(status: nil, error: "upstream refused the connection (4 attempts)"))
+                await client.shutdown()
+            }
         }
     }
 
     @Test func noAnswerIsAFailureThatSaysWhy() async throws {
-        // A port that was bound and closed refuses connections.
-        let closedPort = try await withTestServer(Router()) { $0 }
-        let client = try CurlClient(logger: Logger(label: "test-client"))
-        let result = await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(closedPort)/events", body: "{}"))
-        #expect(result == .failed("Couldn't connect to server"))
-        await client.shutdown()
-        #expect(await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(closedPort)/events", body: "{}"))
-            == .failed("gateway is shutting down"))
+        try await withRefusingPort { port in
+            let client = try CurlClient(logger: Logger(label: "test-client"))
+            let result = await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(port)/events", body: "{}"))
+            #expect(result == .failed("Couldn't connect to server"))
+            await client.shutdown()
+            #expect(await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(port)/events", body: "{}"))
+                == .failed("gateway is shutting down"))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import GatewayUpstream
 import Testing
 
@@ -172,12 +173,13 @@ import Testing
     }
 
     @Test func closedPortIsReportedAsRefused() async throws {
-        let port = try await withTestServer(TestBackend().makeRouter()) { $0 }
-        let upstream = try CurlUpstream.make(port: port)
-        #expect(
-            await upstream.forward(makeRequest("echo"))
-                == .failed(status: nil, error: "upstream refused the connection"))
-        await upstream.shutdown()
+        try await withRefusingPort { port in
+            let upstream = try CurlUpstream.make(port: port)
+            #expect(
+                await upstream.forward(makeRequest("echo"))
+                    == .failed(status: nil, error: "upstream refused the connection"))
+            await upstream.shutdown()
+        }
     }
 
     @Test func tlsHandshakeWithAPlainHTTPServerIsATLSFailure() async throws {

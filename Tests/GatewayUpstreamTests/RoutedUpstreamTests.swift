@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import GatewayUpstream
 import Hummingbird
 import Logging
@@ -174,8 +175,8 @@ import Testing
 
     // MARK: Retries
 
-    /// A port that was bound and closed: connections to it are refused.
-    private func refusedPort() async throws -> Int {
+    /// A port that was bound and closed: connections to it are refused until a test binds it.
+    private func freedPort() async throws -> Int {
         try await withTestServer(RouteBackend().makeRouter()) { $0 }
     }
 
@@ -196,25 +197,29 @@ import Testing
     }
 
     @Test func anIdempotentRouteIsRetriedWhileTheBackendRefuses() async throws {
-        let logs = RecordedLogs()
-        let upstream = try upstream(port: try await refusedPort(), idempotent: true, logs: logs)
-        #expect(
-            await upstream.forward(makeRequest("a"))
-                == .failed(status: nil, error: "upstream refused the connection (3 attempts)"))
-        #expect(retryCount(logs) == 2)
-        await upstream.shutdown()
+        try await withRefusingPort { port in
+            let logs = RecordedLogs()
+            let upstream = try upstream(port: port, idempotent: true, logs: logs)
+            #expect(
+                await upstream.forward(makeRequest("a"))
+                    == .failed(status: nil, error: "upstream refused the connection (3 attempts)"))
+            #expect(retryCount(logs) == 2)
+            await upstream.shutdown()
+        }
     }
 
     @Test func aRouteThatIsNotIdempotentGetsExactlyOneAttempt() async throws {
-        let logs = RecordedLogs()
-        let upstream = try upstream(port: try await refusedPort(), idempotent: false, retries: 5, logs: logs)
-        #expect(await upstream.forward(makeRequest("a")) == .failed(status: nil, error: "upstream refused the connection"))
-        #expect(retryCount(logs) == 0)
-        await upstream.shutdown()
+        try await withRefusingPort { port in
+            let logs = RecordedLogs()
+            let upstream = try upstream(port: port, idempotent: false, retries: 5, logs: logs)
+            #expect(await upstream.forward(makeRequest("a")) == .failed(status: nil, error: "upstream refused the connection"))
+            #expect(retryCount(logs) == 0)
+            await upstream.shutdown()
+        }
     }
 
     @Test func aRetriedRequestReachesTheBackendOnceItComesUp() async throws {
-        let port = try await refusedPort()
+        let port = try await freedPort()
         let logs = RecordedLogs()
         // Enough retries for the backend to start within the backoff, however loaded the machine.
         let upstream = try upstream(port: port, idempotent: true, retries: 8, logs: logs)
