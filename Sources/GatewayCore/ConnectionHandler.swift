@@ -90,7 +90,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Why the gateway sent `doexit`, once it has.
     private var exitCause: DisconnectReason?
     private var answerWaiters = AnswerWaiters<AnswerWaiter>(capacity: ConnectionHandler.maxAnswerWaiters)
-    private let upstreamAnswers = UpstreamAnswers()
+    /// Made on the first forwarded act: idle connections, the most numerous, never need one.
+    private lazy var upstreamAnswers = UpstreamAnswers()
 
     /// An admin request waiting for the client's answer.
     private struct AnswerWaiter {
@@ -216,11 +217,15 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         switch msg.act {
         case "hello":
+            // Logged as the example server does, but once per name: a client repeating its
+            // hello must not flood the log.
             if msg.data != clientName {
                 environment.events?.hello(id, remoteAddress: remoteAddress, clientName: msg.data)
+                environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
+            } else {
+                environment.logger.debug("hello message from [\(remoteAddress)]: \(msg.data)")
             }
             clientName = msg.data
-            environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
             // Encoded once per greeting, not per hello.
             guard let packet = environment.policy.helloReply(framing: environment.framing) else {
                 environment.logger.debug("reply hello to [\(remoteAddress)] exceeds max data size, not sent")

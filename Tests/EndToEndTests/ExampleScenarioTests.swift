@@ -71,6 +71,18 @@ struct ExampleScenarioTests {
         #expect(await backend.exitStatus() == 0)
     }
 
+    @Test func aRepeatedHelloIsLoggedOncePerName() async throws {
+        let server = try GatewayProcess(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "off"])
+        let client = try await TestConnection(port: try await server.port(announcedBy: "gtcp listener on"))
+        for name in ["a", "a", "a", "b", "b"] {
+            #expect(try await client.hello(name: name) == "Nice to meet you!")
+        }
+        await client.close()
+        server.signal(SIGTERM)
+        #expect(await server.exitStatus() == 0)
+        #expect(server.output.filter { $0.contains("hello message from") }.map { String($0.suffix(4)) } == ["]: a", "]: b"])
+    }
+
     @Test func aRefusedConnectionIsAClearError() async throws {
         try await withRefusingPort { port in
             let client = try GatewayProcess(["client", "--connect", "127.0.0.1:\(port)", "--act", "hello"])
