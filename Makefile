@@ -111,11 +111,11 @@ test-tsan: deps
 	    scripts/sanitized-tests.sh thread .build-tsan
 
 # The Swift tests under AddressSanitizer (leak checking off: the runtime's caches look like
-# leaks; scripts/asan-suppressions.txt says what else is not ours). A small quarantine of freed
-# memory, so that the churn test's RSS check still tells a leak from ASan's own holding.
+# leaks). A small quarantine of freed memory, so that the churn test's RSS check still tells a
+# leak from ASan's own holding.
 test-asan: deps
 	GTCP_CHURN_CONNECTIONS=20000 SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=2 \
-	    ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=16:suppressions=$(CURDIR)/scripts/asan-suppressions.txt \
+	    ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=16 \
 	    scripts/sanitized-tests.sh address .build-asan
 
 # Minutes of mixed client traffic and admin calls on the real binary; reports errors and RSS.
