@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Where the admin API listens and how it behaves.
@@ -24,18 +25,18 @@ public struct AdminConfiguration: Sendable {
 
 /// The bearer token the admin API demands; nil lets every request through.
 public final class AdminToken: Sendable {
-    private let value: Mutex<String?>
+    private let value: NIOLockedValueBox<String?>
 
     public init(_ token: String?) {
-        self.value = Mutex(token)
+        self.value = NIOLockedValueBox(token)
     }
 
     public var current: String? {
-        self.value.withLock { $0 }
+        self.value.withLockedValue { $0 }
     }
 
     /// Takes effect for the next request (configuration reload).
     public func update(_ token: String?) {
-        self.value.withLock { $0 = token }
+        self.value.withLockedValue { $0 = token }
     }
 }

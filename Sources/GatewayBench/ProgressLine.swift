@@ -1,12 +1,12 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The progress line on standard error: rewritten in place on a terminal, otherwise a line
 /// every few seconds so logs stay short.
 public final class ProgressLine: Sendable {
     private let isTerminal: Bool
-    private let lastLineAt = Mutex<NIODeadline?>(nil)
+    private let lastLineAt = NIOLockedValueBox<NIODeadline?>(nil)
     private static let logInterval = TimeAmount.seconds(5)
 
     public init(isTerminal: Bool = isatty(STDERR_FILENO) != 0) {
@@ -19,7 +19,7 @@ public final class ProgressLine: Sendable {
             return
         }
         let now = NIODeadline.now()
-        let due = lastLineAt.withLock { last in
+        let due = lastLineAt.withLockedValue { last in
             guard last.map({ now - $0 >= Self.logInterval }) ?? true else { return false }
             last = now
             return true

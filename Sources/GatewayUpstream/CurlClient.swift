@@ -1,11 +1,12 @@
 import CCurl
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import NIOConcurrencyHelpers
 #endif
 
 /// libcurl's multi handle on one dedicated thread. Every HTTP request of the gateway, forwarded
@@ -14,7 +15,7 @@ import Darwin
 public final class CurlClient: HTTPPoster {
     private let queue: CurlRequestQueue
     /// Taken by the first `shutdown()`, which joins it.
-    private let thread: Mutex<pthread_t?>
+    private let thread: NIOLockedValueBox<pthread_t?>
 
     public init(logger: Logger) throws {
         guard curlGlobalInit == CURLE_OK else {
@@ -42,7 +43,7 @@ public final class CurlClient: HTTPPoster {
             throw CurlUpstreamError(description: "could not start the upstream thread (error \(created))")
         }
         self.queue = queue
-        self.thread = Mutex(thread)
+        self.thread = NIOLockedValueBox(thread)
     }
 
     public func post(_ post: HTTPPost, completion: @escaping @Sendable (HTTPPostResult) -> Void) {
@@ -65,7 +66,7 @@ public final class CurlClient: HTTPPoster {
     public func shutdown() async {
         await queue.drain()
         // The loop has signalled its very last step, so this join waits for no work.
-        if let thread = self.thread.withLock({ $0.take() }) {
+        if let thread = self.thread.withLockedValue({ $0.take() }) {
             pthread_join(thread, nil)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import GatewayTestSupport
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A child process of the real `gtcp-gateway` binary, with its output read line by line.
 final class GatewayProcess: Sendable {
@@ -44,7 +44,7 @@ final class GatewayProcess: Sendable {
             journalStream: journalStream ? "JOURNAL_STREAM" : nil)
         Thread.detachNewThread { [process, exit] in
             let status = process.waitForExit()
-            let waiting = exit.state.withLock { state in
+            let waiting = exit.state.withLockedValue { state in
                 state.status = status
                 defer { state.waiters.removeAll() }
                 return state.waiters
@@ -99,7 +99,7 @@ final class GatewayProcess: Sendable {
     func exitStatus() async -> Int32 {
         await lines.waitForEnd()
         return await withCheckedContinuation { continuation in
-            let status: Int32? = exit.state.withLock { state in
+            let status: Int32? = exit.state.withLockedValue { state in
                 if let status = state.status {
                     return status
                 }
@@ -113,14 +113,14 @@ final class GatewayProcess: Sendable {
     }
 
     deinit {
-        if exit.state.withLock({ $0.status == nil }) {
+        if exit.state.withLockedValue({ $0.status == nil }) {
             kill(process.pid, SIGTERM)
         }
     }
 }
 
 private final class ExitState: Sendable {
-    let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    let state = NIOLockedValueBox<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 }
 
 enum GatewayProcessError: Error, CustomStringConvertible {

@@ -1,17 +1,17 @@
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// An upstream in the test process that holds every request until the test releases them:
 /// `POST /acts/{act}` with body B answers `done B`. `arrivals` lists the bodies as they come.
 final class HeldBackend: Sendable {
     let arrivals = Transcript<String>()
-    private let held = Mutex<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    private let held = NIOLockedValueBox<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Lets every held request, and every later one, through.
     func release() {
-        let waiting = held.withLock { held in
+        let waiting = held.withLockedValue { held in
             held.released = true
             defer { held.waiting.removeAll() }
             return held.waiting
@@ -22,7 +22,7 @@ final class HeldBackend: Sendable {
     private func hold(_ body: String) async {
         arrivals.append(body)
         await withCheckedContinuation { continuation in
-            let released = held.withLock { held in
+            let released = held.withLockedValue { held in
                 if !held.released {
                     held.waiting.append(continuation)
                 }

@@ -2,7 +2,7 @@ import Foundation
 @testable import GatewayAdmin
 @testable import GatewayCore
 import GtcpWire
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Stands in for the registry: answers from a fixed outcome and records what it was asked.
 final class FakeConnections: AdminConnections {
@@ -17,7 +17,7 @@ final class FakeConnections: AdminConnections {
         case doexitAll(data: String, grace: Duration?, filter: ConnectionFilter)
     }
 
-    private let recorded = Mutex<[Call]>([])
+    private let recorded = NIOLockedValueBox<[Call]>([])
     let snapshots: [ConnectionSnapshot]
     let outcome: PushOutcome
     let requestOutcome: RequestOutcome
@@ -35,10 +35,10 @@ final class FakeConnections: AdminConnections {
         self.matching = matching
     }
 
-    var calls: [Call] { self.recorded.withLock { $0 } }
+    var calls: [Call] { self.recorded.withLockedValue { $0 } }
 
     private func record(_ call: Call) {
-        self.recorded.withLock { $0.append(call) }
+        self.recorded.withLockedValue { $0.append(call) }
     }
 
     func page(after cursor: ConnectionID?, limit: Int, filter: ConnectionFilter) async -> ConnectionPage {

@@ -1,16 +1,17 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Keeps what each counter counted, by label and dimensions; other metrics go nowhere.
 final class CounterRecorder: MetricsFactory {
-    private let counters = Mutex<[String: RecordedCounter]>([:])
+    private let counters = NIOLockedValueBox<[String: RecordedCounter]>([:])
 
     func value(_ label: String, _ dimensions: [(String, String)] = []) -> Int64 {
-        counters.withLock { $0[Self.key(label, dimensions)]?.total.load(ordering: .relaxed) ?? 0 }
+        counters.withLockedValue { $0[Self.key(label, dimensions)]?.total.load(ordering: .relaxed) ?? 0 }
     }
 
     func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
-        counters.withLock { counters in
+        counters.withLockedValue { counters in
             let key = Self.key(label, dimensions)
             if let counter = counters[key] {
                 return counter

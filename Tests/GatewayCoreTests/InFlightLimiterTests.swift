@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import GatewayCore
@@ -6,16 +6,16 @@ import Testing
 @Suite struct InFlightLimiterTests {
     @Test func aReleasedSlotPassesToTheOldestWaiter() {
         let limiter = InFlightLimiter(limit: 1)
-        let granted = Mutex<[String]>([])
-        #expect(limiter.tryAcquire { { granted.withLock { $0.append("unused") } } })
-        #expect(!limiter.tryAcquire { { granted.withLock { $0.append("first") } } })
-        #expect(!limiter.tryAcquire { { granted.withLock { $0.append("second") } } })
+        let granted = NIOLockedValueBox<[String]>([])
+        #expect(limiter.tryAcquire { { granted.withLockedValue { $0.append("unused") } } })
+        #expect(!limiter.tryAcquire { { granted.withLockedValue { $0.append("first") } } })
+        #expect(!limiter.tryAcquire { { granted.withLockedValue { $0.append("second") } } })
 
         limiter.release()
-        #expect(granted.withLock { $0 } == ["first"])
+        #expect(granted.withLockedValue { $0 } == ["first"])
         #expect(limiter.inUse == 1)
         limiter.release()
-        #expect(granted.withLock { $0 } == ["first", "second"])
+        #expect(granted.withLockedValue { $0 } == ["first", "second"])
         limiter.release()
         #expect(limiter.inUse == 0)
     }

@@ -3,6 +3,7 @@ import GtcpClient
 import GtcpWire
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 
@@ -81,13 +82,13 @@ final class ForwardedLoad: Sendable {
 
     private let connection: GtcpClientConnection
     private let stopped = Atomic(false)
-    private let progress = Mutex<(replies: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
+    private let progress = NIOLockedValueBox<(replies: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
 
     init(_ connection: GtcpClientConnection) {
         self.connection = connection
     }
 
-    var repliesSoFar: Int { progress.withLock { $0.replies } }
+    var repliesSoFar: Int { progress.withLockedValue { $0.replies } }
 
     func stop() {
         stopped.store(true, ordering: .relaxed)
@@ -95,7 +96,7 @@ final class ForwardedLoad: Sendable {
 
     func waitForReplies(_ count: Int) async {
         await withCheckedContinuation { continuation in
-            let now = progress.withLock { progress in
+            let now = progress.withLockedValue { progress in
                 if progress.replies >= count {
                     return true
                 }
@@ -141,7 +142,7 @@ final class ForwardedLoad: Sendable {
     }
 
     private func replied(_ count: Int) {
-        let ready = progress.withLock { progress in
+        let ready = progress.withLockedValue { progress in
             progress.replies = count
             let ready = progress.waiters.filter { $0.0 <= count }.map(\.1)
             progress.waiters.removeAll { $0.0 <= count }

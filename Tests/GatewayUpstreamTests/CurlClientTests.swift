@@ -2,7 +2,7 @@ import GatewayTestSupport
 import GatewayUpstream
 import Hummingbird
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// Posts of ready bodies, on the same libcurl thread as forwarded acts.
@@ -14,11 +14,11 @@ import Testing
     }
 
     @Test func theBodyArrivesAsGivenAndAnyStatusIsTheAnswer() async throws {
-        let received = Mutex<[(contentType: String?, body: String)]>([])
+        let received = NIOLockedValueBox<[(contentType: String?, body: String)]>([])
         let router = Router()
         router.post("/events") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 16)
-            received.withLock { $0.append((request.headers[.contentType], String(buffer: body))) }
+            received.withLockedValue { $0.append((request.headers[.contentType], String(buffer: body))) }
             return Response(status: .init(code: 418), body: ResponseBody(byteBuffer: ByteBuffer(string: "ignored")))
         }
         try await withTestServer(router) { port in
@@ -27,8 +27,8 @@ import Testing
             let result = await Self.post(client, HTTPPost(url: "http://127.0.0.1:\(port)/events", body: body))
             #expect(result == .answered(status: 418))
             await client.shutdown()
-            #expect(received.withLock { $0.map(\.body) } == [body])
-            #expect(received.withLock { $0.map(\.contentType) } == ["application/json"])
+            #expect(received.withLockedValue { $0.map(\.body) } == [body])
+            #expect(received.withLockedValue { $0.map(\.contentType) } == ["application/json"])
         }
     }
 

@@ -1,5 +1,5 @@
 import GatewayUpstream
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct CurlUpstreamLifecycleTests {
@@ -135,11 +135,11 @@ import Testing
 
 /// How many times each request's completion ran.
 final class CompletionTally: Sendable {
-    private let state = Mutex<[Int: Int]>([:])
+    private let state = NIOLockedValueBox<[Int: Int]>([:])
 
-    var counts: [Int: Int] { state.withLock { $0 } }
+    var counts: [Int: Int] { state.withLockedValue { $0 } }
 
     func record(_ index: Int) {
-        state.withLock { $0[index, default: 0] += 1 }
+        state.withLockedValue { $0[index, default: 0] += 1 }
     }
 }

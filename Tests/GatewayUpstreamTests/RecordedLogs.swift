@@ -1,24 +1,24 @@
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The messages logged through `logger`, as a stream a test can wait on.
 final class RecordedLogs: Sendable {
     let messages: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
-    private let recorded = Mutex<[String]>([])
+    private let recorded = NIOLockedValueBox<[String]>([])
 
     init() {
         (messages, continuation) = AsyncStream.makeStream(of: String.self)
     }
 
-    var all: [String] { recorded.withLock { $0 } }
+    var all: [String] { recorded.withLockedValue { $0 } }
 
     var logger: Logger {
         Logger(label: "recorded") { _ in Handler(logs: self) }
     }
 
     fileprivate func record(_ message: String) {
-        recorded.withLock { $0.append(message) }
+        recorded.withLockedValue { $0.append(message) }
         continuation.yield(message)
     }
 

@@ -3,8 +3,8 @@ import GatewayTestSupport
 import GatewayUpstream
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 import Testing
 
 /// Routes against a real HTTP backend: method, headers, timeout, and which failures are retried.
@@ -22,15 +22,15 @@ import Testing
     /// `/r/unavailable` answers 503. Counts the requests that arrive.
     final class RouteBackend: Sendable {
         let gate = Gate()
-        private let count = Mutex(0)
+        private let count = NIOLockedValueBox(0)
 
-        var requests: Int { count.withLock { $0 } }
+        var requests: Int { count.withLockedValue { $0 } }
 
         func makeRouter() -> Router<BasicRequestContext> {
             let router = Router()
             for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
                 router.on("/r/**", method: method) { request, context -> Response in
-                    self.count.withLock { $0 += 1 }
+                    self.count.withLockedValue { $0 += 1 }
                     let body = try await request.body.collect(upTo: context.maxUploadSize)
                     if request.uri.path == "/r/slow" { await self.gate.pass() }
                     if request.uri.path == "/r/unavailable" { return Response(status: .serviceUnavailable) }

@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The backend the CurlUpstream tests talk to; each act shows one behaviour of an upstream.
 final class TestBackend: Sendable {
     let gate = Gate()
-    private let peerPorts = Mutex<[Int]>([])
+    private let peerPorts = NIOLockedValueBox<[Int]>([])
 
     /// The client ports of the requests to `peer`, one per request.
-    var observedPeerPorts: [Int] { peerPorts.withLock { $0 } }
+    var observedPeerPorts: [Int] { peerPorts.withLockedValue { $0 } }
 
     func makeRouter() -> Router<PeerRequestContext> {
         let router = Router(context: PeerRequestContext.self)
@@ -44,7 +44,7 @@ final class TestBackend: Sendable {
                 return Self.text("released")
             case "peer", "gated-peer":
                 if let port = context.peerPort {
-                    self.peerPorts.withLock { $0.append(port) }
+                    self.peerPorts.withLockedValue { $0.append(port) }
                 }
                 if act == "gated-peer" {
                     await self.gate.pass()

@@ -2,8 +2,8 @@ import Foundation
 import GatewayUpstream
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// A request context that remembers the client port of the TCP connection a request came on,
 /// so a test can count the connections curl opened.
@@ -64,11 +64,11 @@ final class Gate: Sendable {
         var arrivalWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func pass() async {
         await withCheckedContinuation { continuation in
-            let (proceed, arrived) = state.withLock { state in
+            let (proceed, arrived) = state.withLockedValue { state in
                 state.arrivals += 1
                 let arrivals = state.arrivals
                 let arrived = state.arrivalWaiters.filter { $0.count <= arrivals }.map(\.continuation)
@@ -86,7 +86,7 @@ final class Gate: Sendable {
     }
 
     func open() {
-        let held = state.withLock { state in
+        let held = state.withLockedValue { state in
             state.isOpen = true
             defer { state.held = [] }
             return state.held
@@ -97,7 +97,7 @@ final class Gate: Sendable {
     /// Returns once `count` requests have reached the gate.
     func waitForArrivals(_ count: Int) async {
         await withCheckedContinuation { continuation in
-            let reached = state.withLock { state in
+            let reached = state.withLockedValue { state in
                 if state.arrivals >= count { return true }
                 state.arrivalWaiters.append((count, continuation))
                 return false

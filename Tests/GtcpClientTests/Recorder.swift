@@ -1,16 +1,16 @@
 import GtcpClient
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What a client printed or a peer saw, gathered from any task.
 final class Recorder<Element: Sendable>: Sendable {
-    private let items = Mutex<[Element]>([])
+    private let items = NIOLockedValueBox<[Element]>([])
 
     func append(_ item: Element) {
-        self.items.withLock { $0.append(item) }
+        self.items.withLockedValue { $0.append(item) }
     }
 
     var all: [Element] {
-        self.items.withLock { $0 }
+        self.items.withLockedValue { $0 }
     }
 }
 
