@@ -49,8 +49,10 @@ public struct GatewayApplication {
             onDraining: { try? notifier.stopping() }
         )
         let policy = LivePolicy(settings.connectionPolicy)
-        // One libcurl thread serves the upstream and the events receiver alike.
-        let curl = try settings.upstream != nil || settings.events != nil ? CurlClient(logger: logger) : nil
+        // The libcurl threads serve the upstream and the events receiver alike.
+        let curl =
+            try settings.upstream != nil || settings.events != nil
+            ? CurlClient(threads: settings.upstreamThreads, logger: logger) : nil
         let upstream = try curl.flatMap { curl in
             try settings.upstream.map { try CurlUpstream(configuration: $0, client: curl) }
         }

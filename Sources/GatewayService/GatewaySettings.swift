@@ -30,6 +30,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var tls: TLSFiles?
     /// nil: neither an upstream URL nor routes; only the gateway's own acts are answered.
     public var upstream: UpstreamConfiguration?
+    /// libcurl threads, shared by the upstream and the events sender.
+    public var upstreamThreads: Int
     /// nil: no lifecycle events.
     public var events: EventsConfiguration?
     public var eventsQueueSize: Int

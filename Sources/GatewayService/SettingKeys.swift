@@ -80,6 +80,10 @@ public enum SettingKeys {
         "upstream-connect-timeout", "duration", "Give up connecting to the upstream after this long",
         default: .seconds(2), live: true, .positiveDuration, current: { $0.upstream?.connectTimeout })
 
+    public static let upstreamThreads = SettingKey(
+        "upstream-threads", "count", "libcurl threads sending upstream requests; each client's requests keep to one",
+        default: 2, live: false, .integer(1...64), current: { $0.upstreamThreads })
+
     public static let eventsURL = SettingKey<String?>(
         "events-url", "url", "Where connected, hello and disconnected events are POSTed as JSON",
         default: nil, live: true, .eventsURL, current: { $0.events?.url })
@@ -130,7 +134,7 @@ public enum SettingKeys {
     static let all: [any AnySettingKey] = [
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
         maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, tlsCert, tlsKey, tlsClientCA,
-        upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout,
+        upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,
     ]

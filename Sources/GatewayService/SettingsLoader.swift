@@ -129,6 +129,7 @@ private struct Resolver {
         let upstreamHeaders = value(K.upstreamHeader)
         let upstreamTimeout = value(K.upstreamTimeout)
         let upstreamConnectTimeout = value(K.upstreamConnectTimeout)
+        let upstreamThreads = value(K.upstreamThreads)
         let eventsURL = value(K.eventsURL)
         let eventsQueueSize = value(K.eventsQueueSize)
         let eventsTimeout = value(K.eventsTimeout)
@@ -157,7 +158,7 @@ private struct Resolver {
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
             let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes, let tls,
             let upstreamURL,
-            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let eventsURL,
+            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
         else { return nil }
@@ -173,6 +174,7 @@ private struct Resolver {
                     urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,
                     connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
                 : nil,
+            upstreamThreads: upstreamThreads,
             events: eventsURL.map {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },

@@ -1,73 +1,59 @@
 import CCurl
 import Logging
-import NIOConcurrencyHelpers
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-import NIOConcurrencyHelpers
-#endif
-
-/// libcurl's multi handle on one dedicated thread. Every HTTP request of the gateway, forwarded
-/// acts and lifecycle events alike, shares its thread and its keep-alive connections.
+/// libcurl's multi interface on dedicated threads. Every HTTP request of the gateway, forwarded
+/// acts and lifecycle events alike, goes through them and their keep-alive connections.
 /// Call `shutdown()` before letting it go.
 public final class CurlClient: HTTPPoster {
-    private let queue: CurlRequestQueue
-    /// Taken by the first `shutdown()`, which joins it.
-    private let thread: NIOLockedValueBox<pthread_t?>
+    /// One thread is where forwarding tops out first (docs/BENCHMARKS.md); more spread the
+    /// work, each with its own keep-alive connections.
+    private let lanes: [CurlLane]
 
-    public init(logger: Logger) throws {
+    /// `threads` libcurl threads (at least one), each with its own multi handle.
+    public init(threads: Int = 1, logger: Logger) throws {
         guard curlGlobalInit == CURLE_OK else {
             throw CurlUpstreamError(
                 description: "libcurl failed to initialise: \(CurlCompletion.describe(curlGlobalInit))")
         }
-        guard let multi = curl_multi_init() else {
-            throw CurlUpstreamError(description: "libcurl could not create a multi handle")
+        var lanes: [CurlLane] = []
+        do {
+            for _ in 0..<max(threads, 1) {
+                lanes.append(try CurlLane(logger: logger))
+            }
+        } catch {
+            // Those already running have nothing to do and stop at once.
+            let started = lanes
+            Task { for lane in started { await lane.shutdown() } }
+            throw error
         }
-
-        let queue = CurlRequestQueue(wakeup: CurlWakeup(multi: multi))
-        let loop = CurlMultiLoop(multi: multi, queue: queue, logger: logger)
-        // The loop goes to its thread through a raw pointer: from here on only that thread owns it.
-        let context = Unmanaged.passRetained(loop).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(
-            &thread, nil,
-            { context in
-                Unmanaged<CurlMultiLoop>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, context)
-        guard created == 0 else {
-            Unmanaged<CurlMultiLoop>.fromOpaque(context).release()
-            curl_multi_cleanup(multi)
-            throw CurlUpstreamError(description: "could not start the upstream thread (error \(created))")
-        }
-        self.queue = queue
-        self.thread = NIOLockedValueBox(thread)
+        self.lanes = lanes
     }
 
     public func post(_ post: HTTPPost, completion: @escaping @Sendable (HTTPPostResult) -> Void) {
-        if !enqueue(.post(QueuedPost(post: post, completion: completion, enqueuedAt: .now))) {
+        // Posts are lifecycle events; one thread keeps them in the order they were made.
+        if !lanes[0].enqueue(.post(QueuedPost(post: post, completion: completion, enqueuedAt: .now))) {
             completion(.failed("gateway is shutting down"))
         }
     }
 
     /// False once shutdown has begun: the caller completes the work itself, on its own thread.
-    func enqueue(_ work: CurlWork) -> Bool {
-        queue.enqueue(work)
+    /// A connection's requests all go through one thread, so they reach the upstream in the
+    /// order they were sent and over the same keep-alive connections.
+    func enqueue(_ request: QueuedUpstreamRequest) -> Bool {
+        lanes[Int(request.request.connectionID % UInt64(lanes.count))].enqueue(.forward(request))
     }
 
     /// Requests accepted and not yet completed.
     public var inFlightCount: Int {
-        queue.inFlightCount
+        lanes.reduce(0) { $0 + $1.inFlightCount }
     }
 
-    /// Refuses new requests, lets the accepted ones finish, frees curl and joins the thread.
+    /// Refuses new requests, lets the accepted ones finish, frees curl and joins the threads.
     public func shutdown() async {
-        await queue.drain()
-        // The loop has signalled its very last step, so this join waits for no work.
-        if let thread = self.thread.withLockedValue({ $0.take() }) {
-            pthread_join(thread, nil)
+        await withTaskGroup(of: Void.self) { group in
+            for lane in lanes {
+                group.addTask { await lane.shutdown() }
+            }
         }
     }
 }

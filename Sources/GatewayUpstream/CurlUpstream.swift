@@ -40,7 +40,7 @@ public final class CurlUpstream: Upstream {
         }
         let queued = QueuedUpstreamRequest(
             request: request, target: target, completion: completion, enqueuedAt: .now)
-        if !client.enqueue(.forward(queued)) {
+        if !client.enqueue(queued) {
             // The loop may be gone, so this one completion runs on the caller's thread.
             completion(.failed(status: nil, error: "gateway is shutting down"))
         }

@@ -29,6 +29,8 @@ import Testing
         ("max-in-flight-per-connection", "1025", "max-in-flight-per-connection must be 1..1024, got 1025"),
         ("max-in-flight", "1e3", #"max-in-flight must be 1..1000000, got "1e3""#),
         ("max-outbound-bytes", "0", "max-outbound-bytes must be 1..1099511627776, got 0"),
+        ("upstream-threads", "0", "upstream-threads must be 1..64, got 0"),
+        ("upstream-threads", "65", "upstream-threads must be 1..64, got 65"),
         ("max-data-size", "-1", "max-data-size must be 0..2147483647, got -1"),
         ("listen", "8999", "listen must be host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535, got 8999"),
         ("listen", "::1:8999",

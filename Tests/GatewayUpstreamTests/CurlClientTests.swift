@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    @Test func eachGtcpConnectionKeepsToOneThreadAndItsKeepAliveConnection() async throws {
+        let backend = TestBackend()
+        try await withTestServer(backend.makeRouter()) { port in
+            let client = try CurlClient(threads: 2, logger: Logger(label: "test-client"))
+            let upstream = try CurlUpstream(
+                configuration: UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/acts/{act}"), client: client)
+            // One at a time, so one thread alone would reuse one keep-alive connection for all.
+            for _ in 0..<4 {
+                for connectionID: UInt64 in [7, 8] {
+                    let request = UpstreamRequest(
+                        act: "peer", data: "", connectionID: connectionID, remoteAddress: "10.1.2.3:50000",
+                        requestID: "req-\(connectionID)")
+                    #expect(await upstream.forward(request) == .reply(act: "peer", data: "ok"))
+                }
+            }
+            await upstream.shutdown()
+            let ports = backend.observedPeerPorts
+            let first = Set(ports.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+            let second = Set(ports.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
+            #expect(ports.count == 8)
+            #expect(first.count == 1 && second.count == 1)
+            #expect(first != second)
+        }
+    }
+
     @Test func postsGoOutWhileARetryOfTheSameClientWaitsOutItsBackoff() async throws {
         try await withRefusingPort { refusedPort in
             try await withTestServer(TestBackend().makeRouter()) { port in
