@@ -2,8 +2,8 @@ import CCurl
 import CurlShim
 import Logging
 
-/// The one thread that drives curl. It alone touches the multi handle, the easy handles and
-/// the transfers, so none of them needs a lock.
+/// Drives one multi handle on its own thread (a `CurlLane`'s). That thread alone touches the
+/// multi handle, its easy handles and transfers, so none of them needs a lock.
 final class CurlMultiLoop {
     /// Idle keep-alive connections curl may keep open beside the ones in use.
     private static let maxIdleConnections = 64
