@@ -70,12 +70,16 @@ bench() {
     gtcp-gateway bench --label "$label" --json "$@" >"$out/$label.json"
 }
 
-# wrk_run LABEL CONNECTIONS THREADS DURATION URL: wrk's JSON line saved as docs/bench/LABEL.json.
+# wrk_run LABEL CONNECTIONS THREADS DURATION URL [RATE]: wrk's JSON line saved as
+# docs/bench/LABEL.json. With RATE the Lua script paces the run to that many requests per
+# second in all, instead of running it flat out.
 wrk_run() {
-    local label=$1 connections=$2 threads=$3 duration=$4 url=$5
+    local label=$1 connections=$2 threads=$3 duration=$4 url=$5 rate=${6:-}
     local command="wrk -t$threads -c$connections -d$duration -s scripts/bench-wrk-post.lua $url"
+    local shown=$command
+    if [ -n "$rate" ]; then shown="BENCH_RATE=$rate $command"; fi
     echo "== $label" >&2
-    BENCH_LABEL=$label BENCH_COMMAND=$command BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads \
+    BENCH_LABEL=$label BENCH_COMMAND=$shown BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads BENCH_RATE=$rate \
         $command | grep '^{"kind":"wrk"' >"$out/$label.json"
 }
 
@@ -106,8 +110,11 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=2)
 PY
 
-# nginx on loopback with a fixed JSON answer for the forwarded act.
+# nginx on loopback with a fixed JSON answer for the forwarded act, and a second server in the
+# same nginx that reverse-proxies to the first over kept-alive connections: the cost of one
+# proxy hop on this machine, to set beside the gateway's.
 nginx_port=$(free_port)
+proxy_port=$(free_port)
 mkdir -p "$work/nginx"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
@@ -126,12 +133,29 @@ http {
             return 200 '{"ok":true}';
         }
     }
+    # Idle connections kept for more than the 128 concurrent requests, each reused without
+    # limit, as the gateway's libcurl does, so the proxy never reconnects under load.
+    upstream bench_origin {
+        server 127.0.0.1:$nginx_port;
+        keepalive 256;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:$proxy_port;
+        location = /acts/bench {
+            proxy_pass http://bench_origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
 }
 CONF
 "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 wait_for_port "$nginx_port"
+wait_for_port "$proxy_port"
 upstream_url="http://127.0.0.1:$nginx_port/acts/bench"
+proxy_url="http://127.0.0.1:$proxy_port/acts/bench"
 
 floor_port=$(free_port)
 gtcp-gateway bench floor --listen "127.0.0.1:$floor_port" >"$work/floor.log" &
@@ -158,10 +182,13 @@ done
 bench forward-gateway --connect "$gateway" --act bench --data '{"n":1}' --connections 16 --outstanding 8 --duration "$(seconds 8s 2s)" \
     --gateway-pid "$gateway_pid"
 wrk_run forward-wrk 128 2 "$(seconds 8s 2s)" "$upstream_url"
-wrk_run direct-wrk-latency 1 1 "$(seconds 3s 1s)" "$upstream_url"
+wrk_run forward-nginx-proxy 128 2 "$(seconds 8s 2s)" "$proxy_url"
 half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field "$out/forward-gateway.json" messagesPerSecond)")
 bench forward-gateway-half --connect "$gateway" --act bench --data '{"n":1}' --connections 16 --outstanding 8 \
     --rate "$half" --duration "$(seconds 8s 2s)"
+# The direct baseline for "p99 added": wrk straight to nginx at the same rate, with as many
+# connections as the gateway run may have requests in flight (16 x 8).
+wrk_run forward-direct-half 128 2 "$(seconds 8s 2s)" "$upstream_url" "$half"
 
 # 4. Admin under load: scenario 1 with and without paging GET /connections, while 10,000 idle
 # connections give the pager pages to turn. The pager sweeps all connections page after page,

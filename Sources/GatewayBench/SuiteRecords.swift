@@ -1,12 +1,14 @@
 import Foundation
 
-/// A `wrk` run straight at the upstream, as the suite's Lua script writes it.
+/// A `wrk` run at nginx, as the suite's Lua script writes it.
 public struct WrkReport: Codable, Sendable {
     public var kind = "wrk"
     public var label: String?
     public var command: String?
     public var connections: Int
     public var threads: Int
+    /// In a paced run, the requests per second offered over all connections.
+    public var rate: Double?
     public var seconds: Double
     public var requests: Int
     public var errors: Int

@@ -28,6 +28,38 @@ struct SuiteReportTests {
         #expect(markdown.contains("![latency.svg](bench/latency.svg)"))
     }
 
+    @Test("forwarding is set beside wrk to nginx: direct, through an nginx proxy, and paced to the half rate")
+    func forwarding() throws {
+        var results = SuiteResults()
+        try results.add(json: json(load("forward-gateway", rate: 40_000, p99: 6_000)), name: "a")
+        var half = load("forward-gateway-half", rate: 20_000, p99: 3_000)
+        half.rate = 20_000
+        try results.add(json: json(half), name: "b")
+        try results.add(json: wrk("forward-wrk", connections: 128, rate: 100_000, p99: 6_000), name: "c")
+        try results.add(json: wrk("forward-nginx-proxy", connections: 128, rate: 45_000, p99: 7_000), name: "d")
+        try results.add(json: wrk("forward-direct-half", connections: 128, rate: 19_990, p99: 1_200, offered: 20_000), name: "e")
+
+        let report = SuiteReport(results: results)
+        let checks = report.checks
+        try #require(checks.count == 3)
+        #expect(checks[0].figure == "40,000 vs 100,000 msg/s = 40.0%")
+        #expect(checks[0].met == false)
+        #expect(checks[1].scenario.contains("nginx as a reverse proxy"))
+        #expect(checks[1].figure == "45,000 vs 100,000 msg/s = 45.0% of direct")
+        #expect(checks[1].met == nil)
+        #expect(checks[2].scenario.contains("20,000 msg/s offered; direct: wrk, 128 connections, 20,000 req/s offered"))
+        #expect(checks[2].figure == "1.80 ms (p99 3.00 ms through the gateway at 20,000 msg/s - p99 1.20 ms direct at 19,990 msg/s)")
+        #expect(checks[2].met == true)
+
+        let markdown = report.markdown
+        #expect(markdown.contains("| reference | - |"))
+        #expect(markdown.contains("| forward-direct-half | 128 | 20,000 | 19,990 | 0 |"))
+        #expect(markdown.contains("| forward-nginx-proxy | 128 | - | 45,000 | 0 |"))
+        let latency = try #require(report.charts.first { $0.name == "latency.svg" })
+        #expect(latency.svg.contains("wrk to nginx, half rate"))
+        #expect(latency.svg.contains("wrk via nginx proxy, peak"))
+    }
+
     @Test("the sweep becomes the throughput chart")
     func sweepChart() throws {
         var results = SuiteResults()
@@ -53,6 +85,15 @@ struct SuiteReportTests {
             AdminPagingReport(sweeps: 2, pages: $0, connectionsListed: $0 * 1000, pageLatencyMicroseconds: report.latencyMicroseconds)
         }
         return report
+    }
+
+    /// A wrk run as scripts/bench-wrk-post.lua prints it.
+    private func wrk(_ label: String, connections: Int, rate: Double, p99: Double, offered: Double? = nil) -> Data {
+        let pacing = offered.map { #""rate":\#($0),"# } ?? ""
+        let line = #"{"kind":"wrk","label":"\#(label)","connections":\#(connections),"threads":2,\#(pacing)"seconds":2.0,"#
+            + #""requests":\#(Int(rate * 2)),"errors":0,"requestsPerSecond":\#(rate),"latencyMicroseconds":"#
+            + #"{"p50":\#(p99 / 3),"p90":\#(p99 / 2),"p99":\#(p99),"p999":\#(p99 * 2),"max":\#(p99 * 10),"mean":\#(p99 / 3)}}"#
+        return Data(line.utf8)
     }
 
     private func json(_ report: LoadReport) throws -> Data {
