@@ -67,7 +67,18 @@ public struct SuiteResults: Sendable {
 
     /// The run with the lowest p99 among those whose label starts with `prefix`.
     func steadiest(_ prefix: String) -> LoadReport? {
-        loads.filter { $0.key.hasPrefix(prefix) }.values.min { $0.latencyMicroseconds.p99 < $1.latencyMicroseconds.p99 }
+        Self.lowestP99(loads, prefix) { $0.latencyMicroseconds }
+    }
+
+    /// The wrk run with the lowest p99 among those whose label starts with `prefix`.
+    func steadiestWrk(_ prefix: String) -> WrkReport? {
+        Self.lowestP99(wrk, prefix) { $0.latencyMicroseconds }
+    }
+
+    private static func lowestP99<Report>(
+        _ runs: [String: Report], _ prefix: String, _ latency: (Report) -> LatencySummary
+    ) -> Report? {
+        runs.filter { $0.key.hasPrefix(prefix) }.values.min { latency($0).p99 < latency($1).p99 }
     }
 
     /// Runs whose label is `prefix` followed by a connection count, by that count.
