@@ -185,13 +185,19 @@ wrk_run forward-wrk 128 2 "$(seconds 8s 2s)" "$upstream_url"
 wrk_run forward-nginx-proxy 128 2 "$(seconds 8s 2s)" "$proxy_url"
 half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field "$out/forward-gateway.json" messagesPerSecond)")
 # The direct baseline for "p99 added": wrk straight to nginx at the same rate, with as many
-# connections as the gateway run may have requests in flight (16 x 8). Rounds alternate which
-# goes first; the lowest p99 of each counts, as in scenario 4.
+# connections as the gateway run may have requests in flight (16 x 8); for reference, wrk
+# through the nginx proxy at that rate too. Rounds alternate which goes first; the lowest p99 of
+# each counts, as in scenario 4.
 for round in 1 2 3; do
     gateway_half=(bench "forward-gateway-half-r$round" --connect "$gateway" --act bench --data '{"n":1}'
         --connections 16 --outstanding 8 --rate "$half" --duration "$(seconds 8s 2s)" --gateway-pid "$gateway_pid")
     direct_half=(wrk_run "forward-direct-half-r$round" 128 2 "$(seconds 8s 2s)" "$upstream_url" "$half")
-    if [ $((round % 2)) = 1 ]; then "${gateway_half[@]}"; "${direct_half[@]}"; else "${direct_half[@]}"; "${gateway_half[@]}"; fi
+    proxy_half=(wrk_run "forward-proxy-half-r$round" 128 2 "$(seconds 8s 2s)" "$proxy_url" "$half")
+    if [ $((round % 2)) = 1 ]; then
+        "${gateway_half[@]}"; "${direct_half[@]}"; "${proxy_half[@]}"
+    else
+        "${proxy_half[@]}"; "${direct_half[@]}"; "${gateway_half[@]}"
+    fi
 done
 
 # 4. Admin under load: scenario 1 with and without paging GET /connections, while 10,000 idle

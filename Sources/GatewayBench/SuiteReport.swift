@@ -6,8 +6,9 @@ import Foundation
 /// (rounds of scenario 1, the best throughput of each taken), `sweep-floor-c<N>` /
 /// `sweep-gateway-c<N>`, `forward-gateway`, `forward-wrk` (wrk straight to nginx),
 /// `forward-nginx-proxy` (wrk through nginx reverse-proxying to itself), `forward-gateway-half-*` /
-/// `forward-direct-half-*` (the gateway at half its peak rate, wrk straight to nginx paced to the
-/// same rate; rounds, the lowest p99 of each taken), `idle`,
+/// `forward-direct-half-*` / `forward-proxy-half-*` (the gateway at half its peak rate, wrk straight
+/// to nginx and through the nginx proxy paced to the same rate; rounds, the lowest p99 of each
+/// taken), `idle`,
 /// `admin-base-*` / `admin-paging-*` (rounds, the lowest p99 of each taken).
 public struct SuiteReport: Sendable {
     public let results: SuiteResults
@@ -38,6 +39,7 @@ public struct SuiteReport: Sendable {
             ("wrk to nginx, peak", results.wrk["forward-wrk"]),
             ("wrk via nginx proxy, peak", results.wrk["forward-nginx-proxy"]),
             ("wrk to nginx, half rate", results.steadiestWrk("forward-direct-half")),
+            ("wrk via nginx proxy, half rate", results.steadiestWrk("forward-proxy-half")),
         ]
         let bars = scenarios.compactMap { name, report in report.map { (name: name, latency: $0.latencyMicroseconds) } }
             + wrkScenarios.compactMap { name, report in report.map { (name: name, latency: $0.latencyMicroseconds) } }
@@ -112,6 +114,18 @@ public struct SuiteReport: Sendable {
                 target: "< 2 ms",
                 met: added < 2000 && half.counters.errors == 0 && direct.errors == 0
             ))
+            // Not a target: what one proxy hop adds at the same rate on this machine.
+            if let proxy = results.steadiestWrk("forward-proxy-half") {
+                let proxyAdded = proxy.latencyMicroseconds.p99 - direct.latencyMicroseconds.p99
+                checks.append(Check(
+                    scenario: "2. for reference, not a target: p99 added by nginx as a reverse proxy at the same rate "
+                        + "(wrk, \(proxy.connections) connections, lowest p99 of rounds)",
+                    figure: "\(ms(proxyAdded)) (p99 \(ms(proxy.latencyMicroseconds.p99)) through the proxy at "
+                        + "\(Figure.grouped(proxy.requestsPerSecond)) msg/s - p99 \(ms(direct.latencyMicroseconds.p99)) direct)",
+                    target: "reference",
+                    met: nil
+                ))
+            }
         }
         if let idle = results.idle, let cost = idle.gateway {
             let cap = idle.fileDescriptorLimit.map { "cap: \(Figure.grouped($0)) open files per process" } ?? "cap unknown"

@@ -44,10 +44,12 @@ struct SuiteReportTests {
         try results.add(json: wrk("forward-nginx-proxy", connections: 128, rate: 45_000, p99: 7_000), name: "d")
         try results.add(json: wrk("forward-direct-half-r1", connections: 128, rate: 19_990, p99: 1_400, offered: 20_000), name: "e1")
         try results.add(json: wrk("forward-direct-half-r2", connections: 128, rate: 19_990, p99: 1_200, offered: 20_000), name: "e2")
+        try results.add(json: wrk("forward-proxy-half-r1", connections: 128, rate: 19_980, p99: 2_100, offered: 20_000), name: "f1")
+        try results.add(json: wrk("forward-proxy-half-r2", connections: 128, rate: 19_980, p99: 2_500, offered: 20_000), name: "f2")
 
         let report = SuiteReport(results: results)
         let checks = report.checks
-        try #require(checks.count == 3)
+        try #require(checks.count == 4)
         #expect(checks[0].figure == "40,000 vs 100,000 msg/s = 40.0%")
         #expect(checks[0].met == false)
         #expect(checks[1].scenario.contains("nginx as a reverse proxy"))
@@ -58,6 +60,9 @@ struct SuiteReportTests {
         #expect(checks[2].figure == "1.80 ms (p99 3.00 ms through the gateway at 20,000 msg/s - p99 1.20 ms direct at 19,990 msg/s); "
             + "gateway CPU per message 41.0 us at half rate, 25.0 us at peak")
         #expect(checks[2].met == true)
+        #expect(checks[3].scenario.contains("p99 added by nginx as a reverse proxy at the same rate"))
+        #expect(checks[3].figure == "0.90 ms (p99 2.10 ms through the proxy at 19,980 msg/s - p99 1.20 ms direct)")
+        #expect(checks[3].met == nil)
 
         let markdown = report.markdown
         #expect(markdown.contains("| reference | - |"))
@@ -66,6 +71,7 @@ struct SuiteReportTests {
         let latency = try #require(report.charts.first { $0.name == "latency.svg" })
         #expect(latency.svg.contains("wrk to nginx, half rate"))
         #expect(latency.svg.contains("wrk via nginx proxy, peak"))
+        #expect(latency.svg.contains("wrk via nginx proxy, half rate"))
     }
 
     @Test("the sweep becomes the throughput chart")
