@@ -35,22 +35,44 @@ public enum UTCTimestamp {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
+        fillDateTime(parts, millisecond: millisecond, separator: UInt8(ascii: "T"), into: out)
+        out[dateTimeByteCount] = UInt8(ascii: "Z")
+    }
+
+    /// `2025-01-31 09:15:02.118` without a zone: the date, `separator`, the time.
+    public static let dateTimeByteCount = 23
+
+    /// Fills the first `dateTimeByteCount` bytes of `out` from broken-down time (gmtime_r's, or
+    /// localtime_r's for local time).
+    public static func fillDateTime(
+        _ parts: tm, millisecond: Int, separator: UInt8, into out: UnsafeMutableRawBufferPointer
+    ) {
+        precondition(out.count >= dateTimeByteCount)
         var index = 0
-        func put(_ value: Int, width: Int, then separator: UInt8) {
+        func digits(_ value: Int, width: Int) {
             var value = value
             for position in stride(from: index + width - 1, through: index, by: -1) {
                 out[position] = UInt8(ascii: "0") + UInt8(value % 10)
                 value /= 10
             }
-            out[index + width] = separator
-            index += width + 1
+            index += width
         }
-        put(Int(parts.tm_year) + 1900, width: 4, then: UInt8(ascii: "-"))
-        put(Int(parts.tm_mon) + 1, width: 2, then: UInt8(ascii: "-"))
-        put(Int(parts.tm_mday), width: 2, then: UInt8(ascii: "T"))
-        put(Int(parts.tm_hour), width: 2, then: UInt8(ascii: ":"))
-        put(Int(parts.tm_min), width: 2, then: UInt8(ascii: ":"))
-        put(Int(parts.tm_sec), width: 2, then: UInt8(ascii: "."))
-        put(millisecond, width: 3, then: UInt8(ascii: "Z"))
+        func byte(_ value: UInt8) {
+            out[index] = value
+            index += 1
+        }
+        digits(Int(parts.tm_year) + 1900, width: 4)
+        byte(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, width: 2)
+        byte(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), width: 2)
+        byte(separator)
+        digits(Int(parts.tm_hour), width: 2)
+        byte(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), width: 2)
+        byte(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), width: 2)
+        byte(UInt8(ascii: "."))
+        digits(millisecond, width: 3)
     }
 }

@@ -75,47 +75,26 @@ enum LogLine {
         var seconds = time.tv_sec
         var parts = tm()
         localtime_r(&seconds, &parts)
-        appendDateTime(parts, separator: " ", to: &line)
-        appendMilliseconds(time, to: &line)
+        append(count: UTCTimestamp.dateTimeByteCount, to: &line) { bytes in
+            UTCTimestamp.fillDateTime(
+                parts, millisecond: Int(time.tv_nsec) / 1_000_000, separator: UInt8(ascii: " "), into: bytes)
+        }
     }
 
     /// `2019-05-03T12:59:13.732Z` (RFC 3339, UTC).
     private static func appendUTCTimestamp(_ time: timespec, to line: inout [UInt8]) {
+        append(count: UTCTimestamp.byteCount, to: &line) { bytes in
+            UTCTimestamp.fill(seconds: Int(time.tv_sec), millisecond: Int(time.tv_nsec) / 1_000_000, into: bytes)
+        }
+    }
+
+    /// `count` bytes at the end of `line`, written by `fill`.
+    private static func append(
+        count: Int, to line: inout [UInt8], _ fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) {
         let start = line.count
-        line += repeatElement(0, count: UTCTimestamp.byteCount)
-        line.withUnsafeMutableBytes { bytes in
-            UTCTimestamp.fill(
-                seconds: Int(time.tv_sec), millisecond: Int(time.tv_nsec) / 1_000_000,
-                into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]))
-        }
-    }
-
-    private static func appendDateTime(_ parts: tm, separator: Character, to line: inout [UInt8]) {
-        appendDigits(Int(parts.tm_year) + 1900, width: 4, to: &line)
-        line.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mon) + 1, width: 2, to: &line)
-        line.append(UInt8(ascii: "-"))
-        appendDigits(Int(parts.tm_mday), width: 2, to: &line)
-        line.append(separator.asciiValue!)
-        appendDigits(Int(parts.tm_hour), width: 2, to: &line)
-        line.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_min), width: 2, to: &line)
-        line.append(UInt8(ascii: ":"))
-        appendDigits(Int(parts.tm_sec), width: 2, to: &line)
-    }
-
-    private static func appendMilliseconds(_ time: timespec, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: "."))
-        appendDigits(Int(time.tv_nsec) / 1_000_000, width: 3, to: &line)
-    }
-
-    private static func appendDigits(_ value: Int, width: Int, to line: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            line.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
-        }
+        line += repeatElement(0, count: count)
+        line.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
     }
 
     // MARK: Values

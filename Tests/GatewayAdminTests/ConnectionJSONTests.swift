@@ -89,6 +89,7 @@ private struct ReferenceList: Encodable {
             self.closing = snapshot.isClosing
         }
 
+        // By hand, so that absent names are written as `null` like the API does, not left out.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id, forKey: .id)
