@@ -52,9 +52,13 @@ let package = Package(
         ),
         // What Swift cannot call on libcurl directly: the variadic setopt functions.
         .target(name: "CurlShim", dependencies: ["CCurl"]),
+        // What the gateway asks of an HTTP backend; no dependencies, so Core never links libcurl.
+        .target(name: "GatewayUpstream"),
+        // The upstream through libcurl's multi interface, on threads of its own.
         .target(
-            name: "GatewayUpstream",
+            name: "GatewayCurl",
             dependencies: [
+                "GatewayUpstream",
                 "CCurl",
                 "CurlShim",
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +108,7 @@ let package = Package(
                 "GatewayCore",
                 "GatewayAdmin",
                 "GatewayUpstream",
+                "GatewayCurl",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -183,6 +188,8 @@ let package = Package(
             name: "GatewayCoreTests",
             dependencies: [
                 "GatewayCore",
+                "GatewayUpstream",
+                "GatewayCurl",
                 "GtcpClient",
                 "ExampleBackend",
                 "TestCertificates",
@@ -194,11 +201,13 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "GatewayUpstreamTests", dependencies: ["GatewayUpstream"]),
         .testTarget(
-            name: "GatewayUpstreamTests",
+            name: "GatewayCurlTests",
             dependencies: [
                 "GatewayTestSupport",
                 "GatewayUpstream",
+                "GatewayCurl",
                 "CCurl",
                 "ExampleBackend",
                 .product(name: "Hummingbird", package: "hummingbird"),

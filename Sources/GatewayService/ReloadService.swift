@@ -1,5 +1,6 @@
 import GatewayAdmin
 import GatewayCore
+import GatewayCurl
 import GatewayUpstream
 import Logging
 import ServiceLifecycle

@@ -34,7 +34,7 @@ public enum UpstreamMethod: String, Sendable, CaseIterable {
     case patch = "PATCH"
     case delete = "DELETE"
 
-    var sendsBody: Bool {
+    public var sendsBody: Bool {
         switch self {
         case .get, .delete: false
         case .post, .put, .patch: true

@@ -1,18 +1,18 @@
 /// Where and how one request goes, fixed when the request is accepted: the matching route, or
 /// else the `upstream` URL.
-struct UpstreamTarget: Sendable {
-    var url: String
-    var method: UpstreamMethod
+public struct UpstreamTarget: Sendable {
+    public var url: String
+    public var method: UpstreamMethod
     /// The upstream's configuration with the route's timeout and headers in force.
-    var configuration: UpstreamConfiguration
+    public var configuration: UpstreamConfiguration
     /// Further attempts allowed after a failure before any byte was sent; 0 unless the route is
     /// idempotent.
-    var retries: Int
+    public var retries: Int
 }
 
 extension UpstreamConfiguration {
     /// nil when no route matches and there is no `upstream` URL.
-    func target(for request: UpstreamRequest) -> UpstreamTarget? {
+    public func target(for request: UpstreamRequest) -> UpstreamTarget? {
         guard let route = routes.match(request.act) else {
             return urlTemplate.map { template in
                 UpstreamTarget(
@@ -30,7 +30,7 @@ extension UpstreamConfiguration {
     }
 
     /// Whether a request with this act goes anywhere.
-    func hasTarget(for act: String) -> Bool {
+    public func hasTarget(for act: String) -> Bool {
         urlTemplate != nil || routes.match(act) != nil
     }
 

@@ -1,4 +1,5 @@
 import GatewayTestSupport
+import GatewayCurl
 import GatewayUpstream
 import GtcpClient
 import GtcpWire

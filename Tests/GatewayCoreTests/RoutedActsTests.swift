@@ -1,3 +1,4 @@
+import GatewayCurl
 import GatewayUpstream
 import GtcpClient
 import GtcpWire

@@ -1,5 +1,4 @@
 import GatewayUpstream
-import Logging
 import Testing
 
 @Suite struct UpstreamConfigurationTests {
@@ -25,13 +24,6 @@ import Testing
     ])
     func rejectsOtherTemplatesWithAReason(template: String, reason: String) {
         #expect(UpstreamConfiguration.validateTemplate(template) == reason)
-    }
-
-    @Test func upstreamRefusesAnInvalidTemplate() {
-        #expect(throws: CurlUpstreamError.self) {
-            try CurlUpstream(
-                configuration: UpstreamConfiguration(urlTemplate: "http://host/acts"), logger: Logger(label: "test"))
-        }
     }
 
     @Test func defaultsMatchTheSettingsDefaults() {

@@ -103,6 +103,8 @@ import Testing
     }
 
     private func request(_ act: String, _ data: String = "") -> UpstreamRequest {
-        makeRequest(act, data)
+        UpstreamRequest(
+            act: act, data: data, connectionID: 42, remoteAddress: "10.1.2.3:50000", clientName: "sensor-7",
+            requestID: "req-1")
     }
 }

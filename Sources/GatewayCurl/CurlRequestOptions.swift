@@ -1,5 +1,6 @@
 import CCurl
 import CurlShim
+import GatewayUpstream
 
 /// The options every request of the gateway sets on an easy handle, forwarded act or event post.
 /// Handles are reused without `curl_easy_reset`, which would free and re-create all of curl's

@@ -1,5 +1,6 @@
 import CCurl
 import CurlShim
+import GatewayUpstream
 
 /// One request on its way through curl: what it needs to set up the easy handle, and what
 /// the callbacks collect. Confined to the loop thread; callbacks find it through an unretained

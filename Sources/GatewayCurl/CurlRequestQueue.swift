@@ -1,4 +1,5 @@
 import CCurl
+import GatewayUpstream
 import NIOConcurrencyHelpers
 
 /// A request accepted by `forward`, waiting for the loop thread to start it.

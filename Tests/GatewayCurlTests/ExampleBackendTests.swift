@@ -1,5 +1,6 @@
 import ExampleBackend
 import Foundation
+import GatewayCurl
 import GatewayUpstream
 import Testing
 

@@ -1,4 +1,5 @@
 import CCurl
+import GatewayUpstream
 import Logging
 
 /// libcurl's multi interface on dedicated threads. Every HTTP request of the gateway, forwarded

@@ -1,5 +1,6 @@
 import CCurl
 import CurlShim
+import GatewayUpstream
 
 /// One `HTTPPost` on its way through curl. Confined to the loop thread, like `CurlTransfer`;
 /// only the status of the answer matters, so its body is read and dropped.

@@ -1,5 +1,6 @@
 import CCurl
 import CurlShim
+import GatewayUpstream
 import Logging
 
 /// Drives one multi handle on its own thread (a `CurlLane`'s). That thread alone touches the

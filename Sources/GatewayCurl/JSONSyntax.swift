@@ -1,3 +1,4 @@
+import GatewayUpstream
 /// Whether a text is one JSON value (RFC 8259, any value including scalars), checked without
 /// building it. Iterative, so a deeply nested packet cannot exhaust the stack.
 enum JSONSyntax {

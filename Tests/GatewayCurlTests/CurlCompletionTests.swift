@@ -1,7 +1,8 @@
 import CCurl
 import Testing
 
-@testable import GatewayUpstream
+@testable import GatewayCurl
+import GatewayUpstream
 
 /// The failures a loopback server cannot produce on demand.
 @Suite struct CurlCompletionTests {

@@ -1,3 +1,4 @@
+import GatewayUpstream
 extension Duration {
     /// The way durations are written in the settings: `1h`, `2m`, `10s`, `500ms`.
     var settingDescription: String {

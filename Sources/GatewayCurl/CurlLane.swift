@@ -1,4 +1,5 @@
 import CCurl
+import GatewayUpstream
 import Logging
 import NIOConcurrencyHelpers
 

@@ -1,4 +1,5 @@
 import CCurl
+import GatewayUpstream
 
 /// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
 struct CurlCompletion {

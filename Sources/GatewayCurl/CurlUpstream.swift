@@ -1,3 +1,4 @@
+import GatewayUpstream
 import Logging
 import NIOConcurrencyHelpers
 

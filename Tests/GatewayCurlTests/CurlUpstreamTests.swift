@@ -1,9 +1,18 @@
 import Foundation
 import GatewayTestSupport
+import GatewayCurl
 import GatewayUpstream
+import Logging
 import Testing
 
 @Suite struct CurlUpstreamTests {
+    @Test func upstreamRefusesAnInvalidTemplate() {
+        #expect(throws: CurlUpstreamError.self) {
+            try CurlUpstream(
+                configuration: UpstreamConfiguration(urlTemplate: "http://host/acts"), logger: Logger(label: "test"))
+        }
+    }
+
     /// Runs `body` against a fresh TestBackend and upstream, and always shuts the upstream down.
     private func withUpstream(
         configure: (inout UpstreamConfiguration) -> Void = { _ in },

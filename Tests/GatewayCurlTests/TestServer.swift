@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCurl
 import GatewayUpstream
 import Hummingbird
 import Logging

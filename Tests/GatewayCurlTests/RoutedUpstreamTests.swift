@@ -1,5 +1,6 @@
 import Foundation
 import GatewayTestSupport
+import GatewayCurl
 import GatewayUpstream
 import Hummingbird
 import Logging
