@@ -14,18 +14,13 @@ enum LogLine {
     ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(128 + message.utf8.count)
-        let priority = "<\(syslogPriority(level))>".utf8
         if journal {
-            line += priority
+            line += "<\(syslogPriority(level))>".utf8
         } else {
             appendLocalTimestamp(time, to: &line)
             line.append(UInt8(ascii: " "))
         }
-        for byte in message.utf8 {
-            line.append(byte)
-            // journald splits a record at newlines; each part keeps the record's priority.
-            if journal && byte == UInt8(ascii: "\n") { line += priority }
-        }
+        appendPlainText(message, to: &line)
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
             line.append(UInt8(ascii: " "))
             line += key.utf8
@@ -99,6 +94,33 @@ enum LogLine {
 
     // MARK: Values
 
+    /// Control characters as `\n`, `\r`, `\t`, `\xHH` (C1 ones `\u00HH`): a message quotes what
+    /// clients and peers send, and that text must not end the line, forge another, or drive a
+    /// terminal. Escaping here, where every message passes, means no log call can forget it.
+    private static func appendPlainText(_ text: String, to line: inout [UInt8]) {
+        // 0xC2 leads the UTF-8 of every C1 control.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else {
+            line += text.utf8
+            return
+        }
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: line += #"\n"#.utf8
+            case 0x0D: line += #"\r"#.utf8
+            case 0x09: line += #"\t"#.utf8
+            case 0..<0x20, 0x7F: appendHex(#"\x"#, scalar.value, to: &line)
+            case 0x80..<0xA0: appendHex(#"\u00"#, scalar.value, to: &line)
+            default: UTF8.encode(scalar) { line.append($0) }
+            }
+        }
+    }
+
+    private static func appendHex(_ prefix: String, _ value: UInt32, to line: inout [UInt8]) {
+        line += prefix.utf8
+        line.append(hexDigits[Int(value >> 4)])
+        line.append(hexDigits[Int(value & 0xF)])
+    }
+
     /// Bare when unambiguous, quoted (JSON escapes) when empty or holding spaces, quotes, `=`
     /// or control characters, so every line splits back into its fields.
     private static func appendPlainValue(_ value: String, to line: inout [UInt8]) {
@@ -148,10 +170,7 @@ enum LogLine {
             case UInt8(ascii: "\n"): line += #"\n"#.utf8
             case UInt8(ascii: "\r"): line += #"\r"#.utf8
             case UInt8(ascii: "\t"): line += #"\t"#.utf8
-            case 0..<0x20, 0x7F:
-                line += #"\u00"#.utf8
-                line.append(hexDigits[Int(byte >> 4)])
-                line.append(hexDigits[Int(byte & 0xF)])
+            case 0..<0x20, 0x7F: appendHex(#"\u00"#, UInt32(byte), to: &line)
             default: line.append(byte)
             }
         }

@@ -36,8 +36,9 @@ struct LogFormatTests {
     @Test func underJournaldLinesCarryAPriorityAndNoTimestamp() async throws {
         let lines = try await linesOfARun(journalStream: true)
         #expect(lines.contains("<6>ready"))
-        // The hello's name holds a newline: journald splits there, so the rest keeps the priority.
+        // The hello's name holds a newline, written as `\n`: the record stays one line.
         #expect(lines.allSatisfy { $0.wholeMatch(of: /<[2-7]>.*/) != nil }, "\(lines)")
+        #expect(lines.contains { $0.hasSuffix(#": a "quoted"\nname"#) }, "\(lines)")
         #expect(!lines.contains { $0.contains(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/) })
     }
 

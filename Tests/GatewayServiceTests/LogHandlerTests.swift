@@ -60,9 +60,36 @@ private final class Pipe: Sendable {
         logger.warning("slow upstream")
         #expect(pipe.readWrite() == "<4>slow upstream connection=7\n")
         logger.error("two\nlines")
-        #expect(pipe.readWrite() == "<3>two\n<3>lines connection=7\n")
+        #expect(pipe.readWrite() == #"<3>two\nlines connection=7"# + "\n")
         logger.info("fine")
         #expect(pipe.readWrite() == "<6>fine connection=7\n")
+    }
+
+    /// The hello of issue 20: a client's name that ends the line, forges another and clears the screen.
+    private static let forgedName = "bob\n2026-01-01 00:00:00.000 closed [10.0.0.1:1]: FORGED\u{1b}[2J"
+
+    @Test(arguments: [false, true])
+    func aPlainMessageCannotForgeALineOrDriveATerminal(journal: Bool) throws {
+        let (logger, pipe) = logger(.plain, journal: journal)
+        logger.info("hello message from [127.0.0.1:5]: \(Self.forgedName)\r\t\u{7f}\u{9b}2J")
+        let line = pipe.readWrite()
+        #expect(line.filter { $0 == "\n" }.count == 1 && line.hasSuffix("\n"))
+        #expect(!line.utf8.contains { $0 < 0x20 && $0 != UInt8(ascii: "\n") || $0 == 0x7F })
+        #expect(!line.unicodeScalars.contains { (0x80..<0xA0).contains($0.value) })
+        #expect(
+            line.hasSuffix(
+                #"[127.0.0.1:5]: bob\n2026-01-01 00:00:00.000 closed [10.0.0.1:1]: FORGED\x1b[2J\r\t\x7f\u009b2J connection=7"#
+                    + "\n"))
+    }
+
+    @Test func aJSONMessageCannotForgeALineOrDriveATerminal() throws {
+        let (logger, pipe) = logger(.json)
+        logger.info("hello message from [127.0.0.1:5]: \(Self.forgedName)")
+        let line = pipe.readWrite()
+        #expect(line.filter { $0 == "\n" }.count == 1 && line.hasSuffix("}\n"))
+        #expect(!line.utf8.contains(0x1B))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "hello message from [127.0.0.1:5]: \(Self.forgedName)")
     }
 
     @Test func jsonLineIsOneObjectWithTimeLevelMessageAndMetadata() throws {
