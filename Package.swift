@@ -293,6 +293,8 @@ let package = Package(
             name: "GatewayTestSupport",
             dependencies: [
                 "SpawnShim",
+                "GtcpWire",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,3 +1,4 @@
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire

@@ -5,12 +5,12 @@ import NIOCore
 /// A blocking TCP socket for the faults a well-behaved client never produces: a reset instead
 /// of a close, a receive buffer nobody reads, a packet cut short. Loopback only, so every call
 /// returns quickly; `receive` gives up after the socket's timeout.
-final class RawSocket {
-    private(set) var fd: Int32
+public final class RawSocket {
+    public private(set) var fd: Int32
 
     /// - Parameter receiveBuffer: shrinks the kernel's receive buffer so a client that does not
     ///   read pushes back on the gateway sooner.
-    init(port: Int, receiveBuffer: Int? = nil, timeout: Duration = .seconds(20)) throws {
+    public init(port: Int, receiveBuffer: Int? = nil, timeout: Duration = .seconds(20)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawSocketError.failed("socket", errno) }
         if let receiveBuffer {
@@ -41,7 +41,7 @@ final class RawSocket {
         }
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let result = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -50,14 +50,14 @@ final class RawSocket {
         }
     }
 
-    func send(_ msg: Msg, framing: GtcpFraming = .default) throws {
+    public func send(_ msg: Msg, framing: GtcpFraming = .default) throws {
         var buffer = ByteBuffer()
         try GtcpMsgEncoder(framing: framing).encode(data: msg, out: &buffer)
         try send(Array(buffer.readableBytesView))
     }
 
     /// Up to `count` bytes; empty at EOF.
-    func receive(upTo count: Int) throws -> [UInt8] {
+    public func receive(upTo count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let result = bytes.withUnsafeMutableBytes { recv(fd, $0.baseAddress, count, 0) }
         guard result >= 0 else { throw RawSocketError.failed("recv", errno) }
@@ -65,7 +65,7 @@ final class RawSocket {
     }
 
     /// Exactly `count` bytes, or fewer if the stream ends first.
-    func receive(exactly count: Int) throws -> [UInt8] {
+    public func receive(exactly count: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         while bytes.count < count {
             let chunk = try receive(upTo: count - bytes.count)
@@ -78,7 +78,7 @@ final class RawSocket {
     }
 
     /// Whether the gateway closed the connection: reads until EOF or a reset.
-    func readsUntilClosed() -> Bool {
+    public func readsUntilClosed() -> Bool {
         while true {
             do {
                 if try receive(upTo: 65536).isEmpty {
@@ -93,18 +93,18 @@ final class RawSocket {
     }
 
     /// Closes with a reset (SO_LINGER 0) rather than a FIN; leaves no TIME_WAIT behind.
-    func reset() {
+    public func reset() {
         var option = linger(l_onoff: 1, l_linger: 0)
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
         close()
     }
 
-    func close() {
+    public func close() {
         Glibc.close(fd)
         fd = -1
     }
 }
 
-enum RawSocketError: Error, Equatable {
+public enum RawSocketError: Error, Equatable {
     case failed(String, Int32)
 }
