@@ -17,6 +17,9 @@ final class ConnectionEnvironment: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
     let unroutedActs: LogOnce
+    /// Output queued for clients, and bytes of packets not complete yet, across connections.
+    let outputBudget: ByteBudget
+    let partialPacketBudget: ByteBudget
     /// Makes request ids unique across restarts of the gateway.
     let bootID: String
     let events: LifecycleEvents?
@@ -32,6 +35,8 @@ final class ConnectionEnvironment: Sendable {
         metrics: GatewayMetrics,
         logger: Logger,
         unroutedActs: LogOnce,
+        outputBudget: ByteBudget,
+        partialPacketBudget: ByteBudget,
         bootID: String,
         events: LifecycleEvents?
     ) {
@@ -45,6 +50,8 @@ final class ConnectionEnvironment: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.unroutedActs = unroutedActs
+        self.outputBudget = outputBudget
+        self.partialPacketBudget = partialPacketBudget
         self.bootID = bootID
         self.events = events
     }
@@ -84,6 +91,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var needsFlush = false
     private var batchingWrites = false
     private var closeReason: CloseReason?
+    private var infoLines = LogLineBudget()
+    private var queuedOutput = ByteBudgetShare()
+    private var partialPacket = ByteBudgetShare()
+    /// Over the partial packet budget, holding part of a packet: not read until the shedding ends.
+    private var readHeldForBudget = false
     private var idleTimer: Scheduled<Void>?
     private var ageTimer: Scheduled<Void>?
     private var graceTimer: Scheduled<Void>?
@@ -163,6 +175,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if partialPacket.bytes > 0, environment.partialPacketBudget.excess > 0 {
+            readHeldForBudget = true
+            return
+        }
         if state.readRequested() {
             context.read()
         }
@@ -171,9 +187,28 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         state.writabilityChanged(isWritable: context.channel.isWritable)
         if context.channel.isWritable {
+            // Below the low-water mark: too little to count against the gateway's budget.
+            reportQueuedOutput(0)
             resumeProcessing(context: context)
         }
         context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let partial = event as? PartialPacketSize else {
+            return context.fireUserInboundEventTriggered(event)
+        }
+        if partialPacket.update(to: partial.bytes, in: environment.partialPacketBudget) {
+            environment.registry.shed(
+                environment.partialPacketBudget, reason: .partialPacketBudget, share: { $0.partialPacket.bytes },
+                resume: { $0.partialPacketBudgetRecovered() })
+        }
+    }
+
+    private func partialPacketBudgetRecovered() {
+        guard readHeldForBudget, let context else { return }
+        readHeldForBudget = false
+        read(context: context)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -205,7 +240,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             msg = try Msg(decoding: packet)
         } catch {
             environment.metrics.decodeErrors.increment()
-            environment.logger.debug("invalid package structure from [\(remoteAddress)]: \(error)")
+            environment.logger.debug("invalid package structure from [\(remoteAddress)]: \("\(error)".logExcerpt())")
             reply(ErrorReply.message(act: "", error: "invalid package structure: \(error)"), context: context)
             return
         }
@@ -217,13 +252,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         switch msg.act {
         case "hello":
-            // Logged as the example server does, but once per name: a client repeating its
-            // hello must not flood the log.
+            // Logged as the example server does, but once per name and within the connection's
+            // budget of lines: a client repeating or changing its hello must not flood the log.
             if msg.data != clientName {
                 environment.events?.hello(id, remoteAddress: remoteAddress, clientName: msg.data)
-                environment.logger.info("hello message from [\(remoteAddress)]: \(msg.data)")
+                logClientCausedInfo("hello message from [\(remoteAddress)]: \(msg.data.logExcerpt())")
             } else {
-                environment.logger.debug("hello message from [\(remoteAddress)]: \(msg.data)")
+                environment.logger.debug("hello message from [\(remoteAddress)]: \(msg.data.logExcerpt())")
             }
             clientName = msg.data
             // Encoded once per greeting, not per hello.
@@ -240,15 +275,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func forward(_ msg: Msg, context: ChannelHandlerContext) {
+        // Checked first: only a valid act name reaches the log and the set of unrouted acts.
+        if let problem = ActName.validationError(msg.act) {
+            reply(ErrorReply.message(act: msg.act, error: problem), context: context)
+            return
+        }
         guard environment.upstream?.handles(act: msg.act) == true else {
             if environment.unroutedActs.firstTime(msg.act) {
                 environment.logger.warning("no upstream configured for act \(msg.act)")
             }
             reply(ErrorReply.message(act: msg.act, error: "no upstream configured for act \(msg.act)"), context: context)
-            return
-        }
-        if let problem = ActName.validationError(msg.act) {
-            reply(ErrorReply.message(act: msg.act, error: problem), context: context)
             return
         }
         guard !state.isClosing else {
@@ -340,7 +376,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         case .failed(let status, let error):
             environment.metrics.upstreamRequests[.failed]?.increment()
             environment.logger.warning(
-                "upstream failed for act \(request.act) from [\(remoteAddress)] requestId=\(request.requestID): \(error)"
+                "upstream failed for act \(request.act) from [\(remoteAddress)] requestId=\(request.requestID): \(error.logExcerpt())"
             )
             msg = ErrorReply.upstreamFailure(act: request.act, status: status, error: error, requestID: request.requestID)
         }
@@ -407,12 +443,18 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Sends `msg` now, ahead of replies still waiting for the upstream.
     func push(_ msg: Msg) -> PushOutcome {
-        guard let context, state.lifecycle == .open else { return .closing }
+        guard context != nil, state.lifecycle == .open else { return .closing }
         do {
-            write(try encodeOrThrow(msg), context: context)
+            return push(packet: try encodePacket(msg))
         } catch {
             return .tooLarge("\(error)")
         }
+    }
+
+    /// Sends an encoded packet now, as `push` does; a broadcast gives every connection the same one.
+    func push(packet: ByteBuffer) -> PushOutcome {
+        guard let context, state.lifecycle == .open else { return .closing }
+        write(packet, context: context)
         flushIfNeeded(context: context)
         // The flush may have found the client too slow and closed it.
         return state.lifecycle == .open ? .sent : .closing
@@ -426,7 +468,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         let packet: ByteBuffer
         do {
-            packet = try encodeOrThrow(msg)
+            packet = try encodePacket(msg)
         } catch {
             return answer.succeed(.tooLarge("\(error)"))
         }
@@ -462,7 +504,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard let context else { return .closing }
         let packet: ByteBuffer
         do {
-            packet = try encodeOrThrow(Msg(act: "doexit", data: data))
+            packet = try encodePacket(Msg(act: "doexit", data: data))
         } catch {
             return .tooLarge("\(error)")
         }
@@ -498,7 +540,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func reply(_ msg: Msg, context: ChannelHandlerContext) {
         guard let packet = encode(msg) else {
             // Only an error text longer than the configured max data size gets here.
-            environment.logger.debug("reply \(msg.act) to [\(remoteAddress)] exceeds max data size, not sent")
+            environment.logger.debug("reply \(msg.act.logExcerpt()) to [\(remoteAddress)] exceeds max data size, not sent")
             return
         }
         reply(packet: packet, context: context)
@@ -510,10 +552,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func encode(_ msg: Msg) -> ByteBuffer? {
-        try? encodeOrThrow(msg)
+        try? encodePacket(msg)
     }
 
-    private func encodeOrThrow(_ msg: Msg) throws -> ByteBuffer {
+    func encodePacket(_ msg: Msg) throws -> ByteBuffer {
         var buffer = allocator.buffer(
             capacity: environment.framing.headerSize + msg.act.utf8.count + msg.data.utf8.count + 32
         )
@@ -544,6 +586,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard !context.channel.isWritable,
             let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)
         else { return }
+        reportQueuedOutput(pending)
         switch state.outputPending(pending) {
         case .none:
             break
@@ -552,6 +595,24 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 "closing [\(remoteAddress)]: \(pending) bytes of output not read (max \(environment.maxOutboundBytes))"
             )
             close(reason: .slowReader)
+        }
+    }
+
+    /// An info line the client's packets caused, within the connection's budget of lines.
+    private func logClientCausedInfo(_ message: @autoclosure () -> String) {
+        switch infoLines.take(at: .now()) {
+        case .log(let leftOut):
+            let note = leftOut > 0 ? " (\(leftOut) lines before left out of the log)" : ""
+            environment.logger.info("\(message())\(note)")
+        case .leaveOut:
+            environment.metrics.logLinesLeftOut.increment()
+        }
+    }
+
+    /// Output counts against the gateway-wide budget only while the channel is not writable.
+    private func reportQueuedOutput(_ bytes: Int) {
+        if queuedOutput.update(to: bytes, in: environment.outputBudget) {
+            environment.registry.shed(environment.outputBudget, reason: .slowReader, share: { $0.queuedOutput.bytes })
         }
     }
 
@@ -584,6 +645,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         ageTimer?.cancel()
         graceTimer?.cancel()
         environment.registry.unregister(id)
+        reportQueuedOutput(0)
+        _ = partialPacket.update(to: 0, in: environment.partialPacketBudget)
         environment.metrics.connectionsOpen.decrement()
         let reason = closeReason ?? .clientClosed
         environment.metrics.connectionsClosed[reason]?.increment()
@@ -591,10 +654,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
         environment.events?.disconnected(
             id, remoteAddress: remoteAddress, clientName: clientName,
             reason: DisconnectReason(reason, exitCause: exitCause))
+        let leftOut = infoLines.leftOut > 0 ? " (\(infoLines.leftOut) lines left out of the log)" : ""
         if reason == .clientClosed {
-            environment.logger.info("client closed [\(remoteAddress)]")
+            environment.logger.info("client closed [\(remoteAddress)]\(leftOut)")
         } else {
-            environment.logger.info("closed [\(remoteAddress)]: \(reason.rawValue.replacingOccurrences(of: "_", with: " "))")
+            environment.logger.info("closed [\(remoteAddress)]: \(reason.rawValue.replacingOccurrences(of: "_", with: " "))\(leftOut)")
         }
     }
 
@@ -621,7 +685,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             state.admitted()
             resumeProcessing(context: context)
         case .refused(let why):
-            environment.logger.info("closing [\(remoteAddress)]: connection refused by the backend: \(why)")
+            environment.logger.info("closing [\(remoteAddress)]: connection refused by the backend: \(why.logExcerpt())")
             if closeReason == nil {
                 closeReason = .admissionRefused
             }

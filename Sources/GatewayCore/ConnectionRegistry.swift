@@ -192,8 +192,16 @@ public final class ConnectionRegistry: Sendable {
         await withConnection(id) { $0.close(reason: .adminClose) } ?? .notFound
     }
 
+    /// Encodes `msg` once, on the first matching connection, and hands every other the same
+    /// buffer: a write never changes a ByteBuffer, so all the queues hold one copy of the packet.
     public func broadcast(_ msg: Msg, filter: ConnectionFilter) async -> Int {
-        await forEachConnection(matching: filter) { $0.push(msg) == .sent }
+        await forEachConnection(matching: filter, carrying: nil as ByteBuffer?) { connection, packet in
+            if packet == nil {
+                // Stays nil when the message is too large for the framing: then none is sent.
+                packet = try? connection.encodePacket(msg)
+            }
+            return packet.map { connection.push(packet: $0) == .sent } ?? false
+        }
     }
 
     public func doexitAll(data: String, grace: Duration?, filter: ConnectionFilter) async -> Int {
@@ -207,6 +215,73 @@ public final class ConnectionRegistry: Sendable {
 
     func closeAll(reason: CloseReason) async {
         _ = await forEachConnection(matching: ConnectionFilter()) { $0.close(reason: reason) == .sent }
+    }
+
+    /// Closes the connections holding the most of `budget` (`share` reads one connection's part)
+    /// until the rest fit under the cap, again while reports take it over meanwhile; then calls
+    /// `resume` on every connection, which may have stopped reading while the total was over.
+    func shed(
+        _ budget: ByteBudget,
+        reason: CloseReason,
+        share: @escaping @Sendable (ConnectionHandler) -> Int,
+        resume: (@Sendable (ConnectionHandler) -> Void)? = nil
+    ) {
+        Task {
+            var closing: [ConnectionID]
+            repeat {
+                closing = await largestHolders(of: budget, share: share)
+                await close(closing, reason: reason)
+                budget.sheddingFinished()
+            } while budget.excess > 0 && !closing.isEmpty && budget.startShedding()
+            // Over the cap with nothing closed, another shedding is under way and resumes after.
+            if let resume, budget.excess == 0 || closing.isEmpty {
+                _ = await forEachConnection(matching: ConnectionFilter()) { connection in
+                    resume(connection)
+                    return false
+                }
+            }
+        }
+    }
+
+    /// The fewest connections, largest first, whose parts add up to the budget's excess.
+    private func largestHolders(
+        of budget: ByteBudget, share: @escaping @Sendable (ConnectionHandler) -> Int
+    ) async -> [ConnectionID] {
+        var holders: [(id: ConnectionID, bytes: Int)] = []
+        for shard in shards {
+            holders += (try? await shard.eventLoop.submit {
+                var holders: [(id: ConnectionID, bytes: Int)] = []
+                shard.table.value.connections.forEach(after: nil) { id, connection in
+                    let bytes = share(connection)
+                    if bytes > 0 {
+                        holders.append((id, bytes))
+                    }
+                    return true
+                }
+                return holders
+            }.get()) ?? []
+        }
+        holders.sort { $0.bytes > $1.bytes }
+        var excess = budget.excess
+        var closing: [ConnectionID] = []
+        for holder in holders where excess > 0 {
+            closing.append(holder.id)
+            excess -= holder.bytes
+        }
+        return closing
+    }
+
+    /// One hop per shard.
+    private func close(_ ids: [ConnectionID], reason: CloseReason) async {
+        for (index, shard) in shards.enumerated() {
+            let mine = ids.filter { shardIndex(of: $0) == index }
+            guard !mine.isEmpty else { continue }
+            try? await shard.eventLoop.submit {
+                for id in mine {
+                    shard.table.value.connections[id]?.close(reason: reason)
+                }
+            }.get()
+        }
     }
 
     private func withConnection<Result: Sendable>(
@@ -225,18 +300,33 @@ public final class ConnectionRegistry: Sendable {
         matching filter: ConnectionFilter,
         _ body: @escaping @Sendable (ConnectionHandler) -> Bool
     ) async -> Int {
+        await forEachConnection(matching: filter, carrying: ()) { connection, _ in body(connection) }
+    }
+
+    /// As above, with a value each call may change and the next call sees, from shard to shard.
+    private func forEachConnection<Carried: Sendable>(
+        matching filter: ConnectionFilter,
+        carrying initial: Carried,
+        _ body: @escaping @Sendable (ConnectionHandler, inout Carried) -> Bool
+    ) async -> Int {
         var count = 0
+        var carried = initial
         for shard in shards {
-            count += (try? await shard.eventLoop.submit {
-                var count = 0
-                shard.table.value.connections.forEach(after: nil) { _, connection in
-                    if connection.matches(filter) && body(connection) {
-                        count += 1
+            guard
+                let (shardCount, shardCarried) = try? await shard.eventLoop.submit({ [carried] in
+                    var count = 0
+                    var carried = carried
+                    shard.table.value.connections.forEach(after: nil) { _, connection in
+                        if connection.matches(filter) && body(connection, &carried) {
+                            count += 1
+                        }
+                        return true
                     }
-                    return true
-                }
-                return count
-            }.get()) ?? 0
+                    return (count, carried)
+                }).get()
+            else { continue }
+            count += shardCount
+            carried = shardCarried
         }
         return count
     }

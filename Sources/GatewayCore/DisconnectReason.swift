@@ -18,7 +18,7 @@ enum DisconnectReason: String, Sendable, CaseIterable {
         case .idleTimeout: self = .idleTimeout
         case .doexitGraceExpired: self = exitCause ?? .doexit
         case .adminClose: self = .adminClose
-        case .framingError, .connectionError, .slowReader: self = .error
+        case .framingError, .connectionError, .slowReader, .partialPacketBudget: self = .error
         case .shutdown: self = .shutdown
         case .admissionRefused: self = .refused
         }

@@ -19,6 +19,13 @@ public struct GatewayConfiguration: Sendable {
     /// slow reader. Raised to one packet of `framing.maxDataSize` when below it, so that one
     /// large reply never counts against a client that reads.
     public var maxOutboundBytes: Int
+    /// Output waiting for all clients together, each connection's queue counted in full (a
+    /// broadcast's shared bytes once per connection). Past it the connections with the most
+    /// are closed as slow readers until the rest is within it.
+    public var maxTotalOutboundBytes: Int
+    /// Bytes of packets not complete yet, across all connections. Past it the connections
+    /// holding the largest are closed until the rest is within it.
+    public var maxPartialPacketBytes: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -28,7 +35,9 @@ public struct GatewayConfiguration: Sendable {
         maxInFlightPerConnection: Int = 16,
         maxInFlight: Int = 4096,
         shutdownGrace: Duration = .seconds(10),
-        maxOutboundBytes: Int = 4 << 20
+        maxOutboundBytes: Int = 4 << 20,
+        maxTotalOutboundBytes: Int = 1 << 30,
+        maxPartialPacketBytes: Int = 256 << 20
     ) {
         self.host = host
         self.port = port
@@ -38,6 +47,8 @@ public struct GatewayConfiguration: Sendable {
         self.maxInFlight = maxInFlight
         self.shutdownGrace = shutdownGrace
         self.maxOutboundBytes = maxOutboundBytes
+        self.maxTotalOutboundBytes = maxTotalOutboundBytes
+        self.maxPartialPacketBytes = maxPartialPacketBytes
     }
 
     /// `maxOutboundBytes`, at least one whole packet.

@@ -8,8 +8,11 @@ enum CloseReason: String, CaseIterable, Sendable {
     case adminClose = "admin_close"
     case framingError = "framing_error"
     case connectionError = "connection_error"
-    /// Its unread output passed `maxOutboundBytes`.
+    /// Its unread output passed `maxOutboundBytes`, or it had the most when all connections'
+    /// passed `maxTotalOutboundBytes`.
     case slowReader = "slow_reader"
+    /// It held the largest partial packets when all connections' passed `maxPartialPacketBytes`.
+    case partialPacketBudget = "partial_packet_budget"
     case shutdown = "shutdown"
     /// The connect hook did not admit it.
     case admissionRefused = "admission_refused"
@@ -50,6 +53,10 @@ public struct GatewayMetrics: Sendable {
     let doexitSent: Counter
     let eventsSent: Counter
     let eventsDropped: [EventDropReason: Counter]
+    /// Info lines a connection caused beyond its `LogLineBudget`.
+    let logLinesLeftOut: Counter
+    let outboundQueuedBytes: Meter
+    let partialPacketBytes: Meter
 
     public init(factory: any MetricsFactory) {
         connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
@@ -87,5 +94,8 @@ public struct GatewayMetrics: Sendable {
                 ($0, Counter(label: "gtcp_events_dropped_total", dimensions: [("reason", $0.rawValue)], factory: factory))
             }
         )
+        logLinesLeftOut = Counter(label: "gtcp_log_lines_suppressed_total", dimensions: [], factory: factory)
+        outboundQueuedBytes = Meter(label: "gtcp_outbound_queued_bytes", dimensions: [], factory: factory)
+        partialPacketBytes = Meter(label: "gtcp_partial_packet_bytes", dimensions: [], factory: factory)
     }
 }

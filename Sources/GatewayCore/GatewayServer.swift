@@ -51,6 +51,9 @@ public final class GatewayServer: Service {
             metrics: metrics,
             logger: logger,
             unroutedActs: LogOnce(),
+            outputBudget: ByteBudget(limit: configuration.maxTotalOutboundBytes, gauge: metrics.outboundQueuedBytes),
+            partialPacketBudget: ByteBudget(
+                limit: configuration.maxPartialPacketBytes, gauge: metrics.partialPacketBytes),
             bootID: String(UInt32.random(in: .min ... .max), radix: 16),
             events: events
         )
@@ -184,7 +187,7 @@ public final class GatewayServer: Service {
             try pipeline.addHandler(ConnectionRejectionHandler(framing: framing, maxConnections: maxConnections))
             return
         }
-        try pipeline.addHandler(ByteToMessageHandler(GtcpFrameDecoder(framing: framing)))
+        try pipeline.addHandler(ByteToMessageHandler(PartialPacketDecoder(framing: framing)))
         try pipeline.addHandler(ConnectionHandler(environment: environment, clientCertificateSubject: clientCertificateSubject))
     }
 }

@@ -156,7 +156,9 @@ extension GatewaySettings {
             maxInFlightPerConnection: maxInFlightPerConnection,
             maxInFlight: maxInFlight,
             shutdownGrace: shutdownGrace,
-            maxOutboundBytes: maxOutboundBytes
+            maxOutboundBytes: maxOutboundBytes,
+            maxTotalOutboundBytes: maxTotalOutboundBytes,
+            maxPartialPacketBytes: maxPartialPacketBytes
         )
     }
 

@@ -26,6 +26,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var maxInFlight: Int
     /// Raised to one largest packet by the core when below it.
     public var maxOutboundBytes: Int
+    public var maxTotalOutboundBytes: Int
+    public var maxPartialPacketBytes: Int
     /// nil: the gtcp listener speaks plain TCP.
     public var tls: TLSFiles?
     /// nil: neither an upstream URL nor routes; only the gateway's own acts are answered.

@@ -52,6 +52,16 @@ public enum SettingKeys {
         "Output waiting for one client at most; past it the client is closed as a slow reader",
         default: 4 << 20, live: false, .integer(1...(1 << 40)), current: { $0.maxOutboundBytes })
 
+    public static let maxTotalOutboundBytes = SettingKey(
+        "max-total-outbound-bytes", "bytes",
+        "Output waiting for all clients at most; past it the clients with the most are closed as slow readers",
+        default: 1 << 30, live: false, .integer(1...(1 << 50)), current: { $0.maxTotalOutboundBytes })
+
+    public static let maxPartialPacketBytes = SettingKey(
+        "max-partial-packet-bytes", "bytes",
+        "Bytes of incomplete packets across all clients at most; past it the clients holding the largest are closed",
+        default: 256 << 20, live: false, .integer(1...(1 << 50)), current: { $0.maxPartialPacketBytes })
+
     public static let tlsCert = SettingKey<String?>(
         "tls-cert", "path", "PEM certificate chain; set with tls-key, clients must connect with TLS",
         default: nil, live: true, .path, current: { $0.tls?.certificatePath })
@@ -133,7 +143,8 @@ public enum SettingKeys {
     /// In the order `check-config` prints them.
     static let all: [any AnySettingKey] = [
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
-        maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, tlsCert, tlsKey, tlsClientCA,
+        maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, maxTotalOutboundBytes,
+        maxPartialPacketBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,

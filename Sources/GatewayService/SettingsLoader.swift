@@ -122,6 +122,8 @@ private struct Resolver {
         let maxInFlightPerConnection = value(K.maxInFlightPerConnection)
         let maxInFlight = value(K.maxInFlight)
         let maxOutboundBytes = value(K.maxOutboundBytes)
+        let maxTotalOutboundBytes = value(K.maxTotalOutboundBytes)
+        let maxPartialPacketBytes = value(K.maxPartialPacketBytes)
         let tls = tlsFiles(
             TLSFilesReader(certificateKey: K.tlsCert.name, keyKey: K.tlsKey.name, clientCAKey: K.tlsClientCA.name),
             certificate: value(K.tlsCert), key: value(K.tlsKey), clientCA: value(K.tlsClientCA))
@@ -156,8 +158,8 @@ private struct Resolver {
         }
 
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
-            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes, let tls,
-            let upstreamURL,
+            let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes,
+            let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let shutdownGrace, let logLevel, let logFormat
@@ -168,7 +170,8 @@ private struct Resolver {
             listen: listen, framing: framing, greeting: greeting, idleTimeout: idleTimeout,
             maxConnectionAge: maxConnectionAge, doexitGrace: doexitGrace, maxConnections: maxConnections,
             maxInFlightPerConnection: maxInFlightPerConnection, maxInFlight: maxInFlight,
-            maxOutboundBytes: maxOutboundBytes, tls: tls,
+            maxOutboundBytes: maxOutboundBytes, maxTotalOutboundBytes: maxTotalOutboundBytes,
+            maxPartialPacketBytes: maxPartialPacketBytes, tls: tls,
             upstream: hasUpstream
                 ? UpstreamConfiguration(
                     urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,

@@ -18,6 +18,10 @@ struct SettingsOptions: ParsableArguments {
     var maxInFlightPerConnection: String?
     @Option(name: .customLong(K.maxInFlight.name), help: help(K.maxInFlight)) var maxInFlight: String?
     @Option(name: .customLong(K.maxOutboundBytes.name), help: help(K.maxOutboundBytes)) var maxOutboundBytes: String?
+    @Option(name: .customLong(K.maxTotalOutboundBytes.name), help: help(K.maxTotalOutboundBytes))
+    var maxTotalOutboundBytes: String?
+    @Option(name: .customLong(K.maxPartialPacketBytes.name), help: help(K.maxPartialPacketBytes))
+    var maxPartialPacketBytes: String?
     @Option(name: .customLong(K.tlsCert.name), help: help(K.tlsCert)) var tlsCert: String?
     @Option(name: .customLong(K.tlsKey.name), help: help(K.tlsKey)) var tlsKey: String?
     @Option(name: .customLong(K.tlsClientCA.name), help: help(K.tlsClientCA)) var tlsClientCA: String?
@@ -47,6 +51,7 @@ struct SettingsOptions: ParsableArguments {
             (K.maxConnectionAge.name, maxConnectionAge), (K.doexitGrace.name, doexitGrace),
             (K.maxConnections.name, maxConnections), (K.maxInFlightPerConnection.name, maxInFlightPerConnection),
             (K.maxInFlight.name, maxInFlight), (K.maxOutboundBytes.name, maxOutboundBytes),
+            (K.maxTotalOutboundBytes.name, maxTotalOutboundBytes), (K.maxPartialPacketBytes.name, maxPartialPacketBytes),
             (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
             (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
