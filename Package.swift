@@ -59,6 +59,7 @@ let package = Package(
             name: "GatewayCurl",
             dependencies: [
                 "GatewayUpstream",
+                "GtcpWire",
                 "CCurl",
                 "CurlShim",
                 .product(name: "Logging", package: "swift-log"),
@@ -213,6 +214,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import CCurl
 import GatewayUpstream
+import GtcpWire
 
 /// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
 struct CurlCompletion {
@@ -32,6 +33,10 @@ struct CurlCompletion {
             case 204:
                 return .noReply
             case 200..<300:
+                // The act goes to the client as a client's act would come from it: same rules.
+                if let responseAct, let problem = ActName.validationError(responseAct) {
+                    return .failed(status: status, error: "upstream's X-Gtcp-Act header is not a valid act: \(problem)")
+                }
                 return .reply(act: responseAct ?? request.act, data: String(decoding: body, as: UTF8.self))
             default:
                 return .failed(status: status, error: "upstream answered HTTP \(status)")
@@ -46,6 +51,9 @@ struct CurlCompletion {
             return .failed(status: nil, error: "upstream timed out after \(configuration.timeout.settingDescription)")
         case CURLE_COULDNT_CONNECT:
             return .failed(status: nil, error: "upstream refused the connection")
+        // curl's name for a reply without an HTTP status line, or with a status beyond 999.
+        case CURLE_UNSUPPORTED_PROTOCOL where reachedServer, CURLE_WEIRD_SERVER_REPLY:
+            return .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)")
         case CURLE_COULDNT_RESOLVE_HOST:
             return .failed(status: nil, error: "upstream host not found")
         case _ where Self.tlsErrors.contains(code.rawValue):

@@ -67,6 +67,30 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (String(repeating: "a", count: 10_000), "act is 10000 bytes long, at most 128 allowed"),
+        (#"a"b"#, #"act "a\"b" has an invalid character '"' (allowed: letters, digits, . _ - :)"#),
+        ("a\u{FF}b", "act \"a\u{FF}b\" has an invalid character U+00FF (allowed: letters, digits, . _ - :)"),
+    ])
+    func responseActHeaderBreakingTheActRulesFailsNamingTheHeader(act: String, problem: String) async throws {
+        try await withUpstream { upstream, _, _ in
+            #expect(
+                await upstream.forward(makeRequest("act-header", act))
+                    == .failed(status: 200, error: "upstream's X-Gtcp-Act header is not a valid act: \(problem)"))
+        }
+    }
+
+    @Test(arguments: ["SSH-2.0-OpenSSH_9.6\r\n", "HTTP/1.1 1000 Odd\r\nContent-Length: 2\r\n\r\nok"])
+    func nonHTTPReplyIsReportedAsSuch(reply: String) async throws {
+        try await withRawReplyServer(reply) { port in
+            let upstream = try CurlUpstream.make(port: port)
+            #expect(
+                await upstream.forward(makeRequest("echo"))
+                    == .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)"))
+            await upstream.shutdown()
+        }
+    }
+
     @Test func invalidUTF8InTheReplyBecomesReplacementCharacters() async throws {
         try await withUpstream { upstream, _, _ in
             #expect(

@@ -35,6 +35,11 @@ final class TestBackend: Sendable {
                 return Response(
                     status: .ok, headers: [HTTPFields.Element.Name("x-gtcp-act")!: "  renamed-act "],
                     body: .init(byteBuffer: ByteBuffer(string: "hi")))
+            case "act-header":
+                // The body is the X-Gtcp-Act value to answer with.
+                return Response(
+                    status: .ok, headers: [HTTPFields.Element.Name("x-gtcp-act")!: text],
+                    body: .init(byteBuffer: ByteBuffer(string: "hi")))
             case "bytes":
                 return Self.text(String(repeating: "a", count: Int(text) ?? 0))
             case "invalid-utf8":

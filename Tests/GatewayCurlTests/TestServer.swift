@@ -4,6 +4,8 @@ import GatewayUpstream
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// A request context that remembers the client port of the TCP connection a request came on,
@@ -152,4 +154,41 @@ func makeRequest(
     UpstreamRequest(
         act: act, data: data, connectionID: 42, remoteAddress: "10.1.2.3:50000", clientName: clientName,
         requestID: requestID)
+}
+
+/// Runs `body` with a loopback port whose server answers each connection's first bytes with
+/// `reply`, whatever they were, and closes it: an upstream that does not speak HTTP.
+func withRawReplyServer<Value>(_ reply: String, _ body: (_ port: Int) async throws -> Value) async throws -> Value {
+    let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RawReplyHandler(reply: reply))
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
+    let result: Result<Value, any Error>
+    do {
+        result = .success(try await body(listener.localAddress!.port!))
+    } catch {
+        result = .failure(error)
+    }
+    try await listener.close()
+    return try result.get()
+}
+
+private final class RawReplyHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let reply: String
+
+    init(reply: String) {
+        self.reply = reply
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
 }
