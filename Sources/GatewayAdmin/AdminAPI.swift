@@ -1,5 +1,6 @@
 import GatewayCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 
@@ -22,8 +23,11 @@ public enum AdminAPI {
     ) -> some ApplicationProtocol {
         Application(
             router: Self.router(configuration: configuration, connections: registry, readiness: readiness, metrics: metrics),
-            server: tls.map { .http1(tls: $0) } ?? .http1(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            server: .admin(limits: configuration.limits, tls: tls),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port),
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.limits.maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },

@@ -9,17 +9,37 @@ public struct AdminConfiguration: Sendable {
     public var token: AdminToken
     /// Larger request bodies are refused with 413 before they are decoded.
     public var maxBodyBytes: Int
+    public var limits: AdminConnectionLimits
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8989,
         token: AdminToken = AdminToken(nil),
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        limits: AdminConnectionLimits = AdminConnectionLimits()
     ) {
         self.host = host
         self.port = port
         self.token = token
         self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+    }
+}
+
+/// How long admin connections may stay open and how many at once, so that slow or silent
+/// clients cannot hold the admin port or the process's descriptors.
+public struct AdminConnectionLimits: Sendable, Equatable {
+    /// From the first byte of a request (or of the TLS handshake) to its complete head.
+    public var headerTimeout: Duration
+    /// With no request in progress.
+    public var idleTimeout: Duration
+    /// More connections wait in the listen backlog until one closes.
+    public var maxConnections: Int
+
+    public init(headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maxConnections: Int = 256) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
     }
 }
 

@@ -64,6 +64,16 @@ public struct GatewayApplication {
                     eventLoop: group.next(), logger: logger)
             }
         }
+        let budget = try DescriptorBudget(
+            openFileLimit: FileDescriptorLimit.current ?? Int.max, maxConnections: settings.maxConnections,
+            adminConnections: settings.adminListen == nil ? 0 : settings.admin.maxConnections)
+        if budget.limitedByOpenFiles {
+            logger.info(
+                """
+                at most \(budget.gtcpConnections) gtcp clients: the open-file limit leaves no more descriptors \
+                beside \(SettingKeys.adminMaxConnections.name) and the gateway's own files
+                """)
+        }
         let adminToken = AdminToken(settings.adminToken)
         let tls = try settings.tls.map { LiveTLSContext(try $0.makeServerContext()) }
         let adminTLS = try settings.adminTLS.map { LiveTLSContext(try $0.makeServerContext()) }
@@ -89,7 +99,8 @@ public struct GatewayApplication {
             let configuration = AdminConfiguration(
                 host: admin.host,
                 port: admin.port,
-                token: adminToken
+                token: adminToken,
+                limits: settings.admin
             )
             services.append(
                 AdminAPI.application(
@@ -111,7 +122,7 @@ public struct GatewayApplication {
         }
         services.append(
             GatewayServer(
-                configuration: settings.gatewayConfiguration,
+                configuration: settings.gatewayConfiguration(maxConnections: budget.gtcpConnections),
                 policy: policy,
                 upstream: upstream,
                 registry: registry,
@@ -147,7 +158,7 @@ public struct GatewayApplication {
 }
 
 extension GatewaySettings {
-    var gatewayConfiguration: GatewayConfiguration {
+    func gatewayConfiguration(maxConnections: Int) -> GatewayConfiguration {
         GatewayConfiguration(
             host: listen.host,
             port: listen.port,

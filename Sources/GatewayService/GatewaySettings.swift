@@ -1,3 +1,4 @@
+import GatewayAdmin
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -42,6 +43,7 @@ public struct GatewaySettings: Sendable, Equatable {
     /// nil: the admin API speaks plain HTTP.
     public var adminTLS: TLSFiles?
     public var adminToken: String?
+    public var admin: AdminConnectionLimits
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat

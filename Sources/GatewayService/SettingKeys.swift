@@ -1,3 +1,4 @@
+import GatewayAdmin
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -128,6 +129,20 @@ public enum SettingKeys {
         "admin-token-file", "path", "File holding the bearer token the admin API requires",
         default: nil, live: true, .secretFile, current: { $0.adminToken })
 
+    public static let adminHeaderTimeout = SettingKey(
+        "admin-header-timeout", "duration",
+        "Close an admin connection whose request head is not complete this long after its first byte",
+        default: .seconds(10), live: false, .positiveDuration, current: { $0.admin.headerTimeout })
+
+    public static let adminIdleTimeout = SettingKey(
+        "admin-idle-timeout", "duration", "Close an admin connection that sends no request for this long",
+        default: .seconds(60), live: false, .positiveDuration, current: { $0.admin.idleTimeout })
+
+    public static let adminMaxConnections = SettingKey(
+        "admin-max-connections", "count",
+        "Open admin connections at most; more wait to be accepted. Their descriptors are held back from gtcp clients",
+        default: 256, live: false, .integer(1...100_000), current: { $0.admin.maxConnections })
+
     public static let shutdownGrace = SettingKey(
         "shutdown-grace", "duration", "On stop, how long connections get to finish before they are closed",
         default: .seconds(10), live: false, .duration, current: { $0.shutdownGrace })
@@ -147,7 +162,8 @@ public enum SettingKeys {
         maxPartialPacketBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
-        adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,
+        adminListen, adminTLSCert, adminTLSKey, adminTokenFile, adminHeaderTimeout, adminIdleTimeout,
+        adminMaxConnections, shutdownGrace, logLevel, logFormat,
     ]
 
     static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

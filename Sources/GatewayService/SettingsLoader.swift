@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAdmin
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -141,6 +142,9 @@ private struct Resolver {
             TLSFilesReader(certificateKey: K.adminTLSCert.name, keyKey: K.adminTLSKey.name, clientCAKey: nil),
             certificate: value(K.adminTLSCert), key: value(K.adminTLSKey), clientCA: .some(nil))
         let adminToken = adminToken(environmentToken: environmentToken)
+        let adminHeaderTimeout = value(K.adminHeaderTimeout)
+        let adminIdleTimeout = value(K.adminIdleTimeout)
+        let adminMaxConnections = value(K.adminMaxConnections)
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
         let logFormat = value(K.logFormat)
@@ -162,7 +166,8 @@ private struct Resolver {
             let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
-            let adminToken, let shutdownGrace, let logLevel, let logFormat
+            let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let shutdownGrace,
+            let logLevel, let logFormat
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
@@ -182,7 +187,10 @@ private struct Resolver {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },
             eventsQueueSize: eventsQueueSize,
-            adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, shutdownGrace: shutdownGrace,
+            adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken,
+            admin: AdminConnectionLimits(
+                headerTimeout: adminHeaderTimeout, idleTimeout: adminIdleTimeout, maxConnections: adminMaxConnections),
+            shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat
         )
     }

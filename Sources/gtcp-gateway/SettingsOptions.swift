@@ -39,6 +39,11 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.adminTLSCert.name), help: help(K.adminTLSCert)) var adminTLSCert: String?
     @Option(name: .customLong(K.adminTLSKey.name), help: help(K.adminTLSKey)) var adminTLSKey: String?
     @Option(name: .customLong(K.adminTokenFile.name), help: help(K.adminTokenFile)) var adminTokenFile: String?
+    @Option(name: .customLong(K.adminHeaderTimeout.name), help: help(K.adminHeaderTimeout))
+    var adminHeaderTimeout: String?
+    @Option(name: .customLong(K.adminIdleTimeout.name), help: help(K.adminIdleTimeout)) var adminIdleTimeout: String?
+    @Option(name: .customLong(K.adminMaxConnections.name), help: help(K.adminMaxConnections))
+    var adminMaxConnections: String?
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
     @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
@@ -60,6 +65,8 @@ struct SettingsOptions: ParsableArguments {
             (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),
             (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
+            (K.adminHeaderTimeout.name, adminHeaderTimeout), (K.adminIdleTimeout.name, adminIdleTimeout),
+            (K.adminMaxConnections.name, adminMaxConnections),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
         ]
         var values: [String: [String]] = [:]

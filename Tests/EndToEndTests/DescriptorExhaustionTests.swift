@@ -116,10 +116,10 @@ struct DescriptorExhaustionTests {
 
 /// The result of whichever operation finishes first. The other runs on unwatched: neither
 /// needs to notice cancellation.
-private func firstOf(
-    _ first: @escaping @Sendable () async -> Bool,
-    _ second: @escaping @Sendable () async -> Bool
-) async -> Bool {
+func firstOf<Value: Sendable>(
+    _ first: @escaping @Sendable () async -> Value,
+    _ second: @escaping @Sendable () async -> Value
+) async -> Value {
     let decided = Decided()
     return await withCheckedContinuation { continuation in
         for operation in [first, second] {

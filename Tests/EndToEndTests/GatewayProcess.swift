@@ -26,10 +26,12 @@ final class GatewayProcess: Sendable {
     private let exit = ExitState()
 
     /// Starts `gtcp-gateway ARGUMENTS` with stdout and stderr merged; with `journalStream`,
-    /// `JOURNAL_STREAM` names that stream as systemd does when it hands stderr to journald.
+    /// `JOURNAL_STREAM` names that stream as systemd does when it hands stderr to journald;
+    /// with `openFileLimit`, under that RLIMIT_NOFILE (through util-linux's prlimit, which
+    /// execs the gateway in its own process).
     init(
         _ arguments: [String], environment: [String: String] = [:], workingDirectory: URL? = nil,
-        journalStream: Bool = false
+        journalStream: Bool = false, openFileLimit: Int? = nil
     ) throws {
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "NOTIFY_SOCKET")
@@ -39,7 +41,9 @@ final class GatewayProcess: Sendable {
             merged[key] = value
         }
         process = try SpawnedProcess(
-            executable: Self.binary.path, arguments: arguments, environment: merged,
+            executable: openFileLimit == nil ? Self.binary.path : "/usr/bin/prlimit",
+            arguments: openFileLimit.map { ["--nofile=\($0):\($0)", Self.binary.path] + arguments } ?? arguments,
+            environment: merged,
             workingDirectory: workingDirectory?.path,
             journalStream: journalStream ? "JOURNAL_STREAM" : nil)
         Thread.detachNewThread { [process, exit] in

@@ -6,10 +6,19 @@ import Musl
 import Darwin
 #endif
 
-/// The bench's own open-file limit: idle runs hold one descriptor per connection.
+/// This process's open-file limit (RLIMIT_NOFILE), never anything system-wide.
 public enum FileDescriptorLimit {
-    /// Raises this process's soft RLIMIT_NOFILE to its hard limit (never anything system-wide)
-    /// and returns the soft limit in force afterwards (nil if it cannot be read).
+    /// The soft limit now: Int.max for unlimited, nil if it cannot be read.
+    public static var current: Int? {
+        var limit = rlimit()
+        guard getrlimit(openFilesResource, &limit) == 0 else {
+            return nil
+        }
+        return count(limit.rlim_cur)
+    }
+
+    /// Raises the soft limit to the hard limit (the bench's idle runs hold one descriptor per
+    /// connection) and returns the soft limit in force afterwards (nil if it cannot be read).
     @discardableResult
     public static func raiseToHardLimit() -> Int? {
         var limit = rlimit()
@@ -23,8 +32,12 @@ public enum FileDescriptorLimit {
                 limit = raised
             }
         }
-        // RLIM_INFINITY is all ones.
-        return limit.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limit.rlim_cur)
+        return count(limit.rlim_cur)
+    }
+
+    /// RLIM_INFINITY is all ones.
+    private static func count(_ limit: rlim_t) -> Int {
+        limit >= rlim_t(Int.max) ? Int.max : Int(limit)
     }
 
     #if canImport(Glibc)
