@@ -1,6 +1,5 @@
 import GatewayCore
 import Hummingbird
-import HummingbirdCore
 import Logging
 import Prometheus
 
@@ -24,10 +23,7 @@ public enum AdminAPI {
         Application(
             router: Self.router(configuration: configuration, connections: registry, readiness: readiness, metrics: metrics),
             server: .admin(limits: configuration.limits, tls: tls),
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port),
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.limits.maxConnections, logger: logger)
-            ),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },

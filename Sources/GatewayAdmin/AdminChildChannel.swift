@@ -14,9 +14,11 @@ struct AdminChildChannel: ServerChildChannel {
     let base: HTTP1Channel
     /// nil: plain HTTP.
     let tls: LiveTLSContext?
+    let slots: AdminConnectionSlots
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
+        slots.add(channel)
+        return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(RequestBytesSignal())
             if let tls {
@@ -34,18 +36,22 @@ struct AdminChildChannel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1, over TLS with the context `tls` holds when each connection arrives, with the
-    /// admin connection timeouts.
+    /// admin connection timeouts and cap.
     static func admin(limits: AdminConnectionLimits, tls: LiveTLSContext?) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            AdminChildChannel(
+            let slots = AdminConnectionSlots(capacity: limits.maxConnections)
+            return AdminChildChannel(
                 base: HTTP1Channel(
                     responder: responder,
                     configuration: HTTP1Channel.Configuration(
-                        additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: TimeAmount(limits.headerTimeout))],
+                        additionalChannelHandlers: [
+                            RequestHeadTimeoutHandler(timeout: TimeAmount(limits.headerTimeout), slots: slots)
+                        ],
                         idleTimeout: TimeAmount(limits.idleTimeout)
                     )
                 ),
-                tls: tls
+                tls: tls,
+                slots: slots
             )
         }
     }

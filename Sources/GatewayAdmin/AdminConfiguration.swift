@@ -33,7 +33,7 @@ public struct AdminConnectionLimits: Sendable, Equatable {
     public var headerTimeout: Duration
     /// With no request in progress.
     public var idleTimeout: Duration
-    /// More connections wait in the listen backlog until one closes.
+    /// One more closes the connection that has waited longest without a request in progress.
     public var maxConnections: Int
 
     public init(headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maxConnections: Int = 256) {

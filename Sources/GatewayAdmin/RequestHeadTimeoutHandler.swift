@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Closes an admin connection whose request head is not complete `timeout` after its first
-/// byte; ``RequestBytesSignal``, at the front of the pipeline, tells it when bytes arrive.
+/// byte; ``RequestBytesSignal``, at the front of the pipeline, tells it when bytes arrive. Tells
+/// `slots` when a request starts and ends, so a connection in a request does not give way.
 final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -11,9 +12,11 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     private var deadline: RequestHeadDeadline
     private var timer: Scheduled<Void>?
+    private let slots: AdminConnectionSlots
 
-    init(timeout: TimeAmount) {
+    init(timeout: TimeAmount, slots: AdminConnectionSlots) {
         self.deadline = RequestHeadDeadline(timeout: timeout)
+        self.slots = slots
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -27,6 +30,7 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
+            slots.requestStarted(on: context.channel)
             perform(deadline.headRead(), context: context)
         case .body:
             break
@@ -38,6 +42,7 @@ final class RequestHeadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
+            slots.requestFinished(on: context.channel)
             perform(deadline.responseWritten(at: .now()), context: context)
         }
         context.write(data, promise: promise)

@@ -140,7 +140,8 @@ public enum SettingKeys {
 
     public static let adminMaxConnections = SettingKey(
         "admin-max-connections", "count",
-        "Open admin connections at most; more wait to be accepted. Their descriptors are held back from gtcp clients",
+        "Open admin connections at most; one more closes the one waiting longest without a request. "
+            + "Their descriptors are held back from gtcp clients",
         default: 256, live: false, .integer(1...100_000), current: { $0.admin.maxConnections })
 
     public static let shutdownGrace = SettingKey(
