@@ -41,7 +41,8 @@ struct ListenerStarvationTests {
         while refusal == nil {
             try #require(clients.count <= share, "the gateway held more gtcp clients than its share of \(share)")
             let client = try await GtcpClientConnection.connect(host: "127.0.0.1", port: port)
-            try await client.send(Msg(act: "hello", data: "client \(clients.count)"))
+            // A client past the share may already be refused and closed; its reply still arrives.
+            try? await client.send(Msg(act: "hello", data: "client \(clients.count)"))
             let answer: Msg? = await firstOf(
                 { try? await client.messages.first { _ in true } },
                 {
