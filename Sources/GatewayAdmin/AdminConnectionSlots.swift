@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Which admin connection gives way when one more would pass `admin-max-connections`: the one
 /// that has waited longest without a request in progress (idle, or still trickling its head, as
@@ -47,24 +47,25 @@ struct AdminSlotTable {
 }
 
 /// The admin listener's connections across event loops, behind one lock: admin traffic is light,
-/// and each event is a dictionary update.
+/// and each event is a dictionary update. A pthread lock, which ThreadSanitizer sees (see the
+/// Makefile).
 final class AdminConnectionSlots: Sendable {
-    private let table: Mutex<(slots: AdminSlotTable, channels: [ObjectIdentifier: any Channel])>
+    private let table: NIOLockedValueBox<(slots: AdminSlotTable, channels: [ObjectIdentifier: any Channel])>
 
     init(capacity: Int) {
-        table = Mutex((AdminSlotTable(capacity: capacity), [:]))
+        table = NIOLockedValueBox((AdminSlotTable(capacity: capacity), [:]))
     }
 
     /// Counts `channel` until it closes, closing the connection that gives way for it.
     func add(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        let evicted = table.withLock { table -> (any Channel)? in
+        let evicted = table.withLockedValue { table -> (any Channel)? in
             table.channels[id] = channel
             return table.slots.opened(id).flatMap { table.channels.removeValue(forKey: $0) }
         }
         evicted?.close(promise: nil)
         channel.closeFuture.whenComplete { _ in
-            self.table.withLock { table in
+            self.table.withLockedValue { table in
                 table.slots.closed(id)
                 table.channels[id] = nil
             }
@@ -72,10 +73,10 @@ final class AdminConnectionSlots: Sendable {
     }
 
     func requestStarted(on channel: any Channel) {
-        table.withLock { $0.slots.requestStarted(ObjectIdentifier(channel)) }
+        table.withLockedValue { $0.slots.requestStarted(ObjectIdentifier(channel)) }
     }
 
     func requestFinished(on channel: any Channel) {
-        table.withLock { $0.slots.requestFinished(ObjectIdentifier(channel)) }
+        table.withLockedValue { $0.slots.requestFinished(ObjectIdentifier(channel)) }
     }
 }
