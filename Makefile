@@ -50,7 +50,8 @@ test-swift:
 test-interop: build
 	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
 
-# The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
+# The admin API against openapi.yaml, on a live gateway with clients connected (schemathesis
+# in .venv/).
 test-contract: build
 	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
 

@@ -41,14 +41,19 @@ extension ConnectionFilter {
 
     init(query: [String: String]) throws {
         self.init(
-            clientName: try Self.nonEmpty(query["clientName"], name: "clientName"),
-            remoteAddress: try Self.nonEmpty(query["remoteAddress"], name: "remoteAddress")
+            clientName: try Self.checked(query["clientName"], name: "clientName", maxLength: 256),
+            remoteAddress: try Self.checked(query["remoteAddress"], name: "remoteAddress", maxLength: 64)
         )
     }
 
-    private static func nonEmpty(_ value: String?, name: String) throws -> String? {
-        if value == "" {
+    /// Lengths in characters, as openapi.yaml's `maxLength` counts them.
+    private static func checked(_ value: String?, name: String, maxLength: Int) throws -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty else {
             throw Problem.badRequest("query parameter \"\(name)\" must not be empty")
+        }
+        guard value.unicodeScalars.count <= maxLength else {
+            throw Problem.badRequest("query parameter \"\(name)\" is longer than \(maxLength) characters")
         }
         return value
     }
