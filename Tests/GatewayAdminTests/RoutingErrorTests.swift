@@ -25,7 +25,10 @@ import Testing
         ("/readyz", .trace, "GET, HEAD"),
         ("/metrics", .trace, "GET, HEAD"),
         ("/connections", .options, "GET, HEAD"),
+        ("/history", .post, "GET, HEAD"),
+        ("/", .delete, "GET, HEAD"),
         ("/readyz", HTTPRequest.Method("QUERY")!, "GET, HEAD"),
+        ("/ui/console.js", .put, "GET, HEAD"),
     ])
     func wrongMethodIsAProblemNamingTheAllowedOnes(path: String, method: HTTPRequest.Method, allow: String) async throws {
         try await withAdminRouter { client in
