@@ -8,7 +8,7 @@ BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-interop test-contract test-systemd bench clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-console test-systemd bench clean install
 
 all: build
 
@@ -36,7 +36,7 @@ run: build
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
 
 # Every test and check; CI runs exactly this.
-test: deps test-swift test-interop test-contract test-systemd fuzz-smoke test-tsan
+test: deps test-swift test-interop test-contract test-console test-systemd fuzz-smoke test-tsan
 
 # Locks shared across threads are NIOLockedValueBox/NIOLock (pthread): ThreadSanitizer cannot
 # see Synchronization.Mutex's futex waits on Linux and reports races that are not there.
@@ -50,9 +50,17 @@ test-swift:
 test-interop: build
 	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
 
-# The admin API against openapi.yaml, on a live gateway (schemathesis in .venv/).
+# The admin API against openapi.yaml, on a live gateway with clients connected (schemathesis
+# in .venv/).
 test-contract: build
 	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
+
+# The operator console in headless Chromium, with real clients (installs chromium,
+# chromium-driver and selenium when missing). CONSOLE_SCREENSHOTS=docs refreshes the README's
+# screenshots.
+CONSOLE_SCREENSHOTS ?=
+test-console: build
+	scripts/console-test.sh $(BIN_DEBUG)/gtcp-gateway $(CONSOLE_SCREENSHOTS)
 
 # The unit file against systemd's own checkers; the binary under the unit's system call policy,
 # reading deploy/config.yaml and then serving a client scenario (see deploy/README.md); install.

@@ -96,6 +96,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The operator console, compiled into the binary as byte arrays (`PackageResources`):
+            // nothing to install beside it.
+            resources: [
+                .embedInCode("Console/index.html"),
+                .embedInCode("Console/console.js"),
+                .embedInCode("Console/console.css"),
             ]
         ),
         // The demo upstream that `make run` starts beside the gateway.

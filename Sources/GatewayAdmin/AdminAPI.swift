@@ -20,10 +20,13 @@ public enum AdminAPI {
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
         tls: LiveTLSContext? = nil
     ) -> some ApplicationProtocol {
-        Application(
-            router: Self.router(configuration: configuration, connections: registry, readiness: readiness, metrics: metrics),
+        let history = MetricsHistory()
+        return Application(
+            router: Self.router(
+                configuration: configuration, connections: registry, readiness: readiness, metrics: metrics, history: history),
             server: .admin(limits: configuration.limits, tls: tls),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            services: [HistorySampler(history: history, metrics: metrics)],
             onServerRunning: { channel in
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
@@ -35,12 +38,16 @@ public enum AdminAPI {
         configuration: AdminConfiguration,
         connections: any AdminConnections,
         readiness: any ReadinessSource,
-        metrics: PrometheusCollectorRegistry
+        metrics: PrometheusCollectorRegistry,
+        history: MetricsHistory = MetricsHistory()
     ) -> Router<BasicRequestContext> {
         let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
-        // Probes come before the token check, which applies only to routes added after it.
+        // Probes and the console's files come before the token check, which applies only to
+        // routes added after it.
         ProbeRoutes(readiness: readiness).register(on: router)
+        ConsoleRoutes().register(on: router)
         router.add(middleware: BearerAuthMiddleware(token: configuration.token))
         ConnectionRoutes(
             connections: connections,
@@ -49,6 +56,7 @@ public enum AdminAPI {
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
+        HistoryRoute(history: history).register(on: router)
         return router
     }
 }

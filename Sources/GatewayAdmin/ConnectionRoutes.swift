@@ -88,7 +88,7 @@ struct ConnectionRoutes<Context: RequestContext> {
     private static func cursor(_ text: String?) throws -> ConnectionID? {
         guard let text else { return nil }
         guard let cursor = Request.decimalUInt64(text) else {
-            throw Problem.badRequest("query parameter \"cursor\" is not a cursor this API handed out: \"\(text)\"")
+            throw Problem.badRequest("query parameter \"cursor\" must be a connection id, an unsigned 64-bit integer, got \"\(text)\"")
         }
         return cursor
     }

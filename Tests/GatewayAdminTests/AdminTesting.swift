@@ -12,6 +12,7 @@ func withAdminRouter<Value>(
     token: AdminToken = AdminToken(nil),
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     maxBodyBytes: Int = 1 << 20,
+    history: MetricsHistory = MetricsHistory(),
     _ test: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
     let configuration = AdminConfiguration(
@@ -22,7 +23,8 @@ func withAdminRouter<Value>(
         configuration: configuration,
         connections: connections,
         readiness: FakeReadiness(isReady: ready),
-        metrics: metrics
+        metrics: metrics,
+        history: history
     )
     return try await Application(router: router).test(.router, test)
 }

@@ -54,11 +54,13 @@ import Testing
         ("limit=1001", #"query parameter "limit" must be an integer in 1...1000, got "1001""#),
         ("limit=ten", #"query parameter "limit" must be an integer in 1...1000, got "ten""#),
         ("limit=-1", #"query parameter "limit" must be an integer in 1...1000, got "-1""#),
-        ("cursor=x7", #"query parameter "cursor" is not a cursor this API handed out: "x7""#),
-        ("cursor=18446744073709551616", #"query parameter "cursor" is not a cursor this API handed out: "18446744073709551616""#),
+        ("cursor=x7", #"query parameter "cursor" must be a connection id, an unsigned 64-bit integer, got "x7""#),
+        ("cursor=18446744073709551616", #"query parameter "cursor" must be a connection id, an unsigned 64-bit integer, got "18446744073709551616""#),
         ("clientname=a", #"unknown query parameter "clientname""#),
         ("limit=1&limit=2", #"query parameter "limit" is given more than once"#),
         ("clientName=", #"query parameter "clientName" must not be empty"#),
+        ("remoteAddress=" + String(repeating: "1", count: 65), #"query parameter "remoteAddress" is longer than 64 characters"#),
+        ("clientName=" + String(repeating: "%C3%A9", count: 257), #"query parameter "clientName" is longer than 256 characters"#),
     ])
     func badListQueryIsRefused(query: String, detail: String) async throws {
         let connections = FakeConnections()

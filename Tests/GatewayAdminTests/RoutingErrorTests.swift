@@ -21,6 +21,14 @@ import Testing
         ("/healthz", .post, "GET, HEAD"),
         ("/readyz", .delete, "GET, HEAD"),
         ("/metrics", .patch, "GET, HEAD"),
+        ("/healthz", .trace, "GET, HEAD"),
+        ("/readyz", .trace, "GET, HEAD"),
+        ("/metrics", .trace, "GET, HEAD"),
+        ("/connections", .options, "GET, HEAD"),
+        ("/history", .post, "GET, HEAD"),
+        ("/", .delete, "GET, HEAD"),
+        ("/readyz", HTTPRequest.Method("QUERY")!, "GET, HEAD"),
+        ("/ui/console.js", .put, "GET, HEAD"),
     ])
     func wrongMethodIsAProblemNamingTheAllowedOnes(path: String, method: HTTPRequest.Method, allow: String) async throws {
         try await withAdminRouter { client in

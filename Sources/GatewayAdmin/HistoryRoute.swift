@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// The console's charts: the last 15 minutes of the gateway's figures.
+struct HistoryRoute<Context: RequestContext> {
+    let history: MetricsHistory
+
+    func register(on router: Router<Context>) {
+        router.get("/history") { request, _ in
+            _ = try request.query(allowing: [])
+            return try JSONResponse.make(self.history.json)
+        }
+        router.methodNotAllowed("/history", allowing: [.get])
+    }
+}
