@@ -31,7 +31,7 @@ let package = Package(
             name: "GtcpWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
-        // Values as people write them on command lines and in settings: host:port, durations.
+        // Values as text: host:port and durations as settings write them, UTC timestamps.
         .target(name: "SettingsText"),
         // A gtcp client connection over NIO, used by `client`, the tests and `bench`.
         .target(
@@ -61,6 +61,8 @@ let package = Package(
                 "GatewayUpstream",
                 "CCurl",
                 "CurlShim",
+                "GtcpWire",
+                "SettingsText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -69,6 +71,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "GtcpWire",
+                "SettingsText",
                 "GatewayUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,6 +88,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 "GtcpWire",
+                "SettingsText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -125,7 +129,6 @@ let package = Package(
             name: "GatewayBench",
             dependencies: [
                 "GtcpWire",
-                "GatewayService",
                 "SettingsText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -189,16 +192,32 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 "GatewayUpstream",
-                "GatewayCurl",
                 "GtcpClient",
-                "ExampleBackend",
                 "TestCertificates",
                 "GatewayTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // The gateway with its libcurl upstream and event poster against HTTP servers in-process.
+        .testTarget(
+            name: "GatewayIntegrationTests",
+            dependencies: [
+                "GatewayCore",
+                "GatewayUpstream",
+                "GatewayCurl",
+                "GtcpClient",
+                "GtcpWire",
+                "GatewayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "GatewayUpstreamTests", dependencies: ["GatewayUpstream"]),
@@ -293,8 +312,13 @@ let package = Package(
             name: "GatewayTestSupport",
             dependencies: [
                 "SpawnShim",
+                "GatewayCore",
+                "GatewayUpstream",
+                "GtcpClient",
                 "GtcpWire",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,5 +1,6 @@
 import CCurl
 import GatewayUpstream
+import SettingsText
 
 /// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
 struct CurlCompletion {
@@ -41,9 +42,9 @@ struct CurlCompletion {
             if !reachedServer && configuration.connectTimeout < configuration.timeout {
                 return .failed(
                     status: nil,
-                    error: "upstream connect timed out after \(configuration.connectTimeout.settingDescription)")
+                    error: "upstream connect timed out after \(DurationText.describe(configuration.connectTimeout))")
             }
-            return .failed(status: nil, error: "upstream timed out after \(configuration.timeout.settingDescription)")
+            return .failed(status: nil, error: "upstream timed out after \(DurationText.describe(configuration.timeout))")
         case CURLE_COULDNT_CONNECT:
             return .failed(status: nil, error: "upstream refused the connection")
         case CURLE_COULDNT_RESOLVE_HOST:

@@ -144,6 +144,7 @@ private struct Resolver {
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
         let logFormat = value(K.logFormat)
+        let portsFile = value(K.portsFile)
 
         if case .some(.some(let address)) = adminListen, adminToken == .some(nil), !address.isLoopback {
             problems.append(
@@ -162,7 +163,7 @@ private struct Resolver {
             let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
-            let adminToken, let shutdownGrace, let logLevel, let logFormat
+            let adminToken, let shutdownGrace, let logLevel, let logFormat, let portsFile
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
@@ -183,7 +184,7 @@ private struct Resolver {
             },
             eventsQueueSize: eventsQueueSize,
             adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, shutdownGrace: shutdownGrace,
-            logLevel: logLevel, logFormat: logFormat
+            logLevel: logLevel, logFormat: logFormat, portsFile: portsFile
         )
     }
 

@@ -42,6 +42,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
     @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
+    @Option(name: .customLong(K.portsFile.name), help: help(K.portsFile)) var portsFile: String?
 
     /// The flags given, as the settings loader's highest-ranking source.
     var commandLine: CommandLineSettings {
@@ -61,6 +62,7 @@ struct SettingsOptions: ParsableArguments {
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),
             (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
+            (K.portsFile.name, portsFile),
         ]
         var values: [String: [String]] = [:]
         for case let (name, text?) in given { values[name] = [text] }
