@@ -4,7 +4,6 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 BIN_DEBUG = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
-BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
@@ -99,7 +98,7 @@ bench: deps
 	scripts/bench.sh
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-* $(VENV)
 
 # Reliability checks: the fuzz smoke and ThreadSanitizer run in `make test`, the rest on demand.
 FUZZ_TARGETS = fuzz-frame-decoder fuzz-msg-json fuzz-settings fuzz-admin-request

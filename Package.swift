@@ -33,7 +33,7 @@ let package = Package(
             name: "GtcpWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")]
         ),
-        // Values as people write them on command lines and in settings: host:port, durations.
+        // Values as text: host:port and durations as settings write them, UTC timestamps.
         .target(name: "SettingsText"),
         // A gtcp client connection over NIO, used by `client`, the tests and `bench`.
         .target(
@@ -62,6 +62,7 @@ let package = Package(
             dependencies: [
                 "GatewayUpstream",
                 "GtcpWire",
+                "SettingsText",
                 "CCurl",
                 "CurlShim",
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +73,7 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "GtcpWire",
+                "SettingsText",
                 "GatewayUpstream",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,6 +90,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 "GtcpWire",
+                "SettingsText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -137,7 +140,6 @@ let package = Package(
             name: "GatewayBench",
             dependencies: [
                 "GtcpWire",
-                "GatewayService",
                 "SettingsText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -201,16 +203,32 @@ let package = Package(
             dependencies: [
                 "GatewayCore",
                 "GatewayUpstream",
-                "GatewayCurl",
                 "GtcpClient",
-                "ExampleBackend",
                 "TestCertificates",
                 "GatewayTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // The gateway with its libcurl upstream and event poster against HTTP servers in-process.
+        .testTarget(
+            name: "GatewayIntegrationTests",
+            dependencies: [
+                "GatewayCore",
+                "GatewayUpstream",
+                "GatewayCurl",
+                "GtcpClient",
+                "GtcpWire",
+                "GatewayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "GatewayUpstreamTests", dependencies: ["GatewayUpstream"]),
@@ -307,8 +325,13 @@ let package = Package(
             name: "GatewayTestSupport",
             dependencies: [
                 "SpawnShim",
+                "GatewayCore",
+                "GatewayUpstream",
+                "GtcpClient",
                 "GtcpWire",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

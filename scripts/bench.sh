@@ -31,30 +31,12 @@ ulimit -n "$(ulimit -Hn)"
 
 source scripts/scratch.sh
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source scripts/listening.sh
 
-# Waits (bounded) until something accepts connections on the port.
-wait_for_port() {
-    for _ in $(seq 1 200); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.05
-    done
-    echo "nothing listens on 127.0.0.1:$1" >&2
-    return 1
-}
-
-# Starts a gateway in the background; sets gateway_pid, gateway_port and admin_port.
-start_gateway() {
-    gateway_port=$(free_port)
-    admin_port=$(free_port)
-    gtcp-gateway serve --listen "127.0.0.1:$gateway_port" --admin-listen "127.0.0.1:$admin_port" \
-        --max-connections 100000 --idle-timeout 30s --log-level warning "$@" >>"$work/gateway.log" 2>&1 &
-    gateway_pid=$!
-    pids+=("$gateway_pid")
-    wait_for_port "$gateway_port"
-    wait_for_port "$admin_port"
+# Starts a gateway in the background (scripts/listening.sh); sets gateway_pid, gateway_port
+# and admin_port.
+start_bench_gateway() {
+    start_gateway "$work/gateway.log" --max-connections 100000 --idle-timeout 30s --log-level warning "$@"
 }
 
 stop() {
@@ -113,9 +95,12 @@ PY
 # nginx on loopback with a fixed JSON answer for the forwarded act, and a second server in the
 # same nginx that reverse-proxies to the first over kept-alive connections: the cost of one
 # proxy hop on this machine, to set beside the gateway's.
-nginx_port=$(free_port)
-proxy_port=$(free_port)
 mkdir -p "$work/nginx"
+# nginx takes no port 0: it is given two ports at random and, should either be taken, exits
+# and is started again on two others.
+start_nginx() {
+    nginx_port=$((20000 + RANDOM % 20000))
+    proxy_port=$((nginx_port + 1))
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
 daemon off;
@@ -150,20 +135,34 @@ http {
     }
 }
 CONF
-"$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
-wait_for_port "$nginx_port"
-wait_for_port "$proxy_port"
+    "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+    nginx_pid=$!
+    # Up to 10 s: nginx tries a taken port for 2.5 s before it gives up.
+    for _ in $(seq 1 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port" && exec 4<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null; then
+            pids+=("$nginx_pid")
+            return 0
+        fi
+        kill -0 "$nginx_pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    echo "nginx did not listen on 127.0.0.1:$nginx_port and :$proxy_port:" >&2
+    cat "$work/nginx/error.log" >&2
+    kill "$nginx_pid"
+    exit 1
+}
+for attempt in 1 2 3 4 5; do
+    start_nginx && break
+    [ "$attempt" = 5 ] && { cat "$work/nginx/error.log" >&2; exit 1; }
+done
 upstream_url="http://127.0.0.1:$nginx_port/acts/bench"
 proxy_url="http://127.0.0.1:$proxy_port/acts/bench"
 
-floor_port=$(free_port)
-gtcp-gateway bench floor --listen "127.0.0.1:$floor_port" >"$work/floor.log" &
+gtcp-gateway bench floor --listen 127.0.0.1:0 >"$work/floor.log" &
 floor_pid=$!
 pids+=("$floor_pid")
-wait_for_port "$floor_port"
-start_gateway --upstream "http://127.0.0.1:$nginx_port/acts/{act}"
-floor=127.0.0.1:$floor_port
+floor=$(listening_on "$work/floor.log" "listening on")
+start_bench_gateway --upstream "http://127.0.0.1:$nginx_port/acts/{act}"
 gateway=127.0.0.1:$gateway_port
 
 # 1. Built-in act: gateway and floor in turns, same client, same N and K; the best round of
@@ -222,7 +221,7 @@ stop "$idle_background"
 stop "$gateway_pid"
 
 # 3. Idle connections on a fresh gateway: as many as one process's open-file limit allows.
-start_gateway
+start_bench_gateway
 bench idle --connect "127.0.0.1:$gateway_port" --idle "$(seconds 19000 3000)" --duration "$(seconds 60s 10s)" \
     --gateway-pid "$gateway_pid"
 stop "$gateway_pid"

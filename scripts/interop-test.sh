@@ -7,16 +7,12 @@
 set -euo pipefail
 binary=${1:?usage: scripts/interop-test.sh BINARY}
 root=$(cd "$(dirname "$0")/.." && pwd)
-log=$(mktemp)
-trap 'kill $gateway 2>/dev/null || true; rm -f "$log"' EXIT
+source "$root/scripts/scratch.sh"
+source "$root/scripts/listening.sh"
+log=$work/gateway.log
 
-"$binary" serve --listen 127.0.0.1:0 --admin-listen off --max-connection-age 1s >"$log" 2>&1 &
-gateway=$!
-for _ in $(seq 1 200); do
-    grep -q "gtcp listener on" "$log" && break
-    sleep 0.05
-done
-port=$(grep -m1 "gtcp listener on" "$log" | sed 's/.*://')
+GATEWAY_BINARY=$binary start_gateway "$log" --admin-listen off --max-connection-age 1s
+port=$gateway_port
 
 output=$(python3 "$root/scripts/gtcp_example_client.py" 127.0.0.1 "$port" --heartbeat 0.1 --hello-after 0.3 --timeout 20)
 echo "$output"

@@ -19,6 +19,7 @@ upstream_port=${2:?usage: scripts/seccomp-serve-scenario.sh BINARY UPSTREAM_PORT
 : "${GTCP_GATEWAY_ADMIN_TOKEN:?}" "${NOTIFY_SOCKET:?}"
 
 source "$(dirname "${BASH_SOURCE[0]}")/scratch.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/listening.sh"
 
 step() { echo "seccomp scenario: $*" >&2; }
 
@@ -65,11 +66,11 @@ pids+=($!)
 
 "$binary" example-upstream --listen "127.0.0.1:$upstream_port" >"$work/upstream.log" 2>&1 &
 pids+=($!)
-wait_for "the example upstream listening on $upstream_port" grep -q "listening on" "$work/upstream.log"
+listening_on "$work/upstream.log" "listening on" >/dev/null
 
 wait_for "the gateway ready" logged " ready$"
-gateway=$(sed -n 's/.*gtcp listener on //p' "$SERVER_LOG")
-admin_url="http://$(sed -n 's/.*admin API on //p' "$SERVER_LOG")"
+gateway=$(listening_on "$SERVER_LOG" "gtcp listener on")
+admin_url="http://$(listening_on "$SERVER_LOG" "admin API on")"
 step "gateway on $gateway, admin API on $admin_url"
 client() { "$binary" client --connect "$gateway" "$@"; }
 

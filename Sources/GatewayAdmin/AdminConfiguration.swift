@@ -1,5 +1,4 @@
 import NIOConcurrencyHelpers
-import Synchronization
 
 /// Where the admin API listens and how it behaves.
 public struct AdminConfiguration: Sendable {

@@ -1,6 +1,8 @@
+import Foundation
 import GatewayCore
 import GtcpWire
 import NIOCore
+import SettingsText
 
 /// Connections as the API shows them, written straight into one buffer: a page of a thousand
 /// costs one pass over the snapshots, where an `Encodable` tree costs several and allocates per
@@ -42,6 +44,13 @@ enum ConnectionJSON {
     /// An entry with a short name and no certificate, rounded up.
     private static var typicalEntryBytes: Int { 320 }
 
+    private static func write(_ time: Date, into buffer: inout ByteBuffer) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: UTCTimestamp.byteCount) { out in
+            UTCTimestamp.fill(time, into: out)
+            return UTCTimestamp.byteCount
+        }
+    }
+
     private static func write(_ snapshot: ConnectionSnapshot, into buffer: inout ByteBuffer) {
         buffer.writeStaticString(#"{"bytesIn":"#)
         buffer.writeString(String(snapshot.bytesIn))
@@ -52,13 +61,13 @@ enum ConnectionJSON {
         buffer.writeStaticString(#","clientName":"#)
         self.write(snapshot.clientName, into: &buffer)
         buffer.writeStaticString(snapshot.isClosing ? #","closing":true,"connectedAt":""# : #","closing":false,"connectedAt":""#)
-        UTCTimestamp.write(snapshot.connectedAt, into: &buffer)
+        self.write(snapshot.connectedAt, into: &buffer)
         buffer.writeStaticString(#"","id":"#)
         buffer.writeString(String(snapshot.id))
         buffer.writeStaticString(#","inFlight":"#)
         buffer.writeString(String(snapshot.inFlight))
         buffer.writeStaticString(#","lastActiveAt":""#)
-        UTCTimestamp.write(snapshot.lastActiveAt, into: &buffer)
+        self.write(snapshot.lastActiveAt, into: &buffer)
         buffer.writeStaticString(#"","packetsIn":"#)
         buffer.writeString(String(snapshot.packetsIn))
         buffer.writeStaticString(#","packetsOut":"#)

@@ -1,4 +1,3 @@
-import GatewayService
 import NIOCore
 import NIOPosix
 import SettingsText
@@ -17,7 +16,7 @@ struct Connector: Sendable {
         } else {
             self.sourceAddresses = []
         }
-        self.connectTimeout = connectTimeout.timeAmount
+        self.connectTimeout = TimeAmount(connectTimeout)
     }
 
     /// Connects connection `index` on `eventLoop`; `initializer` builds its pipeline.

@@ -1,4 +1,3 @@
-import GatewayService
 import GtcpWire
 import SettingsText
 

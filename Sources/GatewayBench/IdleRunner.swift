@@ -18,7 +18,7 @@ public struct IdleRunner: Sendable {
         let configuration = self.configuration
         let loops = Array(group.makeIterator())
         let heartbeat = try LoadRunner.encode(Msg(act: "heartbeat"), framing: configuration.framing)
-        let interval = configuration.heartbeatInterval.timeAmount
+        let interval = TimeAmount(configuration.heartbeatInterval)
         let connector = try Connector(
             target: configuration.target,
             sourceAddresses: configuration.sourceAddresses,
@@ -43,7 +43,7 @@ public struct IdleRunner: Sendable {
         let afterConnecting = try pid.map(ProcessSample.read)
 
         let holdStart = NIODeadline.now()
-        let holdEnd = holdStart + configuration.hold.timeAmount
+        let holdEnd = holdStart + TimeAmount(configuration.hold)
         while NIODeadline.now() < holdEnd {
             let left = holdEnd - NIODeadline.now()
             try await Task.sleep(for: .nanoseconds(min(left, .seconds(1)).nanoseconds))

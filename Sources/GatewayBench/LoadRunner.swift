@@ -61,7 +61,7 @@ public struct LoadRunner: Sendable {
                 let rate = configuration.rate.map { rate in
                     rate * Double(connected.channels.count { $0.eventLoop === eventLoop }) / Double(max(connectedCount, 1))
                 }
-                load.value.start(at: start, duration: configuration.duration.timeAmount, rate: rate)
+                load.value.start(at: start, duration: TimeAmount(configuration.duration), rate: rate)
             }.get()
         }
 
@@ -69,7 +69,7 @@ public struct LoadRunner: Sendable {
             Task { await Self.reportProgress(to: progress, loads: loads, start: start) }
         }
         let allFinished = EventLoopFuture.andAllComplete(loopsFinished.map(\.futureResult), on: group.any())
-        let endBy = start + (configuration.duration + configuration.drainTimeout).timeAmount
+        let endBy = start + TimeAmount(configuration.duration + configuration.drainTimeout)
         await withTaskGroup(of: Bool.self) { tasks in
             tasks.addTask {
                 try? await allFinished.get()

@@ -1,4 +1,3 @@
-import GatewayService
 import SettingsText
 
 /// The bench loads its target hard, so by default it only aims at this machine.

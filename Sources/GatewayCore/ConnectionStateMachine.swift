@@ -1,23 +1,65 @@
 import NIOCore
 
-/// The life of one client connection and the flow control of its packets, as a value with no I/O.
+/// The life of one client connection and the flow control of its packets, as a value with no
+/// I/O: each event returns what the handler should do. Time comes in as `NIODeadline` values
+/// read from the channel's event loop, so tests drive it with any clock.
+///
+/// Lifecycle: open (awaiting the backend's admission first when the connect hook is on), then
+/// exiting once `doexit` is sent, closing once the gateway decided to close, closed once the
+/// channel is. The first close decision sets the reason the connection ends with.
 ///
 /// Packets are processed one at a time in arrival order. While the connection may not take more
 /// work (its in-flight cap is reached, it waits for a gateway-wide slot, its output is not
-/// writable, or the backend has not admitted it yet), packets already read wait in a backlog and the socket is not read: TCP pushes
-/// back on the client and nothing is dropped.
+/// writable, or the backend has not admitted it yet), packets already read wait in a backlog and
+/// the socket is not read: TCP pushes back on the client and nothing is dropped.
 struct ConnectionStateMachine<Packet, Parked> {
     enum Lifecycle: Equatable {
         case open
-        /// `doexit` was sent; the client is expected to close.
+        /// `doexit` was sent; the client is expected to close before the grace deadline.
         case exiting
+        /// The gateway closes the channel; it has not closed yet.
+        case closing
         case closed
     }
 
+    /// What to do about the timers when the connection starts.
+    struct Started: Equatable {
+        var idleCheck: NIODeadline
+        /// When to send `doexit` for `max-connection-age`; nil: never.
+        var maxAge: NIODeadline?
+    }
+
+    enum CloseAction: Equatable {
+        /// Close the channel, after writing and flushing `error` as an `error` message when given.
+        case close(error: String?)
+        /// Already closing or closed: nothing to do.
+        case none
+    }
+
     enum DoexitAction: Equatable {
-        case sendDoexit
-        case alreadyExiting
-        case alreadyClosed
+        /// Send `doexit`, then close unless the client did by `graceDeadline`.
+        case sendDoexit(graceDeadline: NIODeadline)
+        case alreadyClosing
+    }
+
+    enum IdleCheckAction: Equatable {
+        case checkAgain(at: NIODeadline)
+        case close
+        case none
+    }
+
+    enum AdmissionAction: Equatable {
+        /// Process what waited and read again.
+        case resume
+        case close(error: String)
+        case none
+    }
+
+    enum ForwardAction: Equatable {
+        /// Count the request in flight and start it (or park it for a gateway-wide slot).
+        case start
+        /// Answer with this error instead.
+        case refuse(String)
     }
 
     enum OutputAction: Equatable {
@@ -26,8 +68,20 @@ struct ConnectionStateMachine<Packet, Parked> {
         case closeSlowReader
     }
 
+    enum ClosedAction: Equatable {
+        /// Cancel the timers and report the end, for `reason` and with this `disconnected` reason.
+        case cleanUp(reason: CloseReason, disconnect: DisconnectReason)
+        case none
+    }
+
+    /// How often a connection looks again at an idle timeout that is switched off, so that
+    /// switching it on by reload reaches connections already open.
+    static var idleRecheck: TimeAmount { .seconds(30) }
+
     private(set) var lifecycle: Lifecycle = .open
     private(set) var inFlight = 0
+    /// When a packet last arrived (or the connection started).
+    private(set) var lastActive: NIODeadline = .uptimeNanoseconds(0)
     private let maxInFlight: Int
     private let maxOutboundBytes: Int
     private var parked: Parked?
@@ -37,8 +91,15 @@ struct ConnectionStateMachine<Packet, Parked> {
     private var backlog = CircularBuffer<Packet>(initialCapacity: 1)
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
+    /// The pipeline asked to read while this connection held part of a packet and the
+    /// gateway-wide budget for those was spent; only the budget's recovery releases it.
+    private var readHeldForBudget = false
     /// The backend has not admitted the connection yet (connect hook).
     private var awaitingAdmission = false
+    /// Set by the first close decision; nil when the client closed first.
+    private var closeReason: CloseReason?
+    /// Why the gateway sent `doexit`, once it has.
+    private var exitCause: DisconnectReason?
 
     init(maxInFlight: Int, maxOutboundBytes: Int) {
         precondition(maxInFlight > 0 && maxOutboundBytes > 0)
@@ -51,6 +112,86 @@ struct ConnectionStateMachine<Packet, Parked> {
     }
 
     var isClosing: Bool { lifecycle != .open }
+
+    // MARK: Lifecycle and timers
+
+    /// The channel is active. With `awaitingAdmission`, packets wait unread until
+    /// `admissionDecided`, as at any other limit.
+    mutating func started(
+        now: NIODeadline, idleTimeout: Duration?, maxAge: Duration?, awaitingAdmission: Bool
+    ) -> Started {
+        lastActive = now
+        self.awaitingAdmission = awaitingAdmission
+        return Started(
+            idleCheck: now + (idleTimeout.map(TimeAmount.init) ?? Self.idleRecheck),
+            maxAge: maxAge.map { now + TimeAmount($0) })
+    }
+
+    /// Packets arrived at `now`.
+    mutating func active(now: NIODeadline) {
+        lastActive = now
+    }
+
+    /// The idle timer fired; `idleTimeout` is the policy of the moment (nil: off).
+    mutating func idleCheckDue(now: NIODeadline, idleTimeout: Duration?) -> IdleCheckAction {
+        guard lifecycle != .closed else { return .none }
+        guard let idleTimeout else { return .checkAgain(at: now + Self.idleRecheck) }
+        let deadline = lastActive + TimeAmount(idleTimeout)
+        if deadline > now {
+            return .checkAgain(at: deadline)
+        }
+        return closeRequested(.idleTimeout) == .none ? .none : .close
+    }
+
+    mutating func admissionDecided(_ admission: Admission) -> AdmissionAction {
+        guard lifecycle != .closed else { return .none }
+        switch admission {
+        case .admitted:
+            awaitingAdmission = false
+            return .resume
+        case .refused(let why):
+            let error = "connection refused by the backend: \(why)"
+            return closeRequested(.admissionRefused, error: error) == .none ? .none : .close(error: error)
+        }
+    }
+
+    /// `doexit` is to be sent now (admin, max connection age, shutdown); `cause` is what the
+    /// `disconnected` event will give as the reason once the connection ends.
+    mutating func doexitRequested(cause: DisconnectReason, grace: Duration, now: NIODeadline) -> DoexitAction {
+        guard lifecycle == .open else { return .alreadyClosing }
+        lifecycle = .exiting
+        exitCause = cause
+        return .sendDoexit(graceDeadline: now + TimeAmount(grace))
+    }
+
+    /// The client did not close within the grace after `doexit`.
+    mutating func graceExpired() -> CloseAction {
+        guard lifecycle == .exiting else { return .none }
+        return closeRequested(.doexitGraceExpired)
+    }
+
+    /// The one place a close is decided; the first reason given is the one the connection ends with.
+    mutating func closeRequested(_ reason: CloseReason, error: String? = nil) -> CloseAction {
+        switch lifecycle {
+        case .closing, .closed:
+            return .none
+        case .open, .exiting:
+            lifecycle = .closing
+            closeReason = reason
+            return .close(error: error)
+        }
+    }
+
+    /// The channel closed; backlogged packets are dropped with it.
+    mutating func closed() -> ClosedAction {
+        guard lifecycle != .closed else { return .none }
+        lifecycle = .closed
+        backlog.removeAll()
+        let reason = closeReason ?? .clientClosed
+        return .cleanUp(reason: reason, disconnect: DisconnectReason(reason, exitCause: exitCause))
+    }
+
+    // MARK: Packets and flow control
 
     /// Returns the packet when it may be processed now; otherwise it joins the backlog.
     mutating func packetArrived(_ packet: Packet) -> Packet? {
@@ -68,8 +209,13 @@ struct ConnectionStateMachine<Packet, Parked> {
         return backlog.removeFirst()
     }
 
-    /// Whether a read the pipeline asks for goes to the socket now.
-    mutating func readRequested() -> Bool {
+    /// Whether a read the pipeline asks for goes to the socket now. `overPartialPacketBudget`:
+    /// this connection holds part of a packet while the gateway-wide budget for those is spent.
+    mutating func readRequested(overPartialPacketBudget: Bool = false) -> Bool {
+        if overPartialPacketBudget {
+            readHeldForBudget = true
+            return false
+        }
         if canProcess && backlog.isEmpty {
             return true
         }
@@ -79,13 +225,23 @@ struct ConnectionStateMachine<Packet, Parked> {
 
     /// Whether a read held back earlier should go to the socket now.
     mutating func releaseHeldRead() -> Bool {
-        guard readHeld, canProcess, backlog.isEmpty else { return false }
+        guard readHeld, !readHeldForBudget, canProcess, backlog.isEmpty else { return false }
         readHeld = false
         return true
     }
 
-    mutating func requestStarted() {
+    /// The partial packet budget has room again: whether the read it held goes to the socket now.
+    mutating func partialPacketBudgetRecovered() -> Bool {
+        guard readHeldForBudget else { return false }
+        readHeldForBudget = false
+        return readRequested()
+    }
+
+    /// An act is to be forwarded upstream: not once the connection is on its way out.
+    mutating func forwardRequested() -> ForwardAction {
+        guard lifecycle == .open else { return .refuse("connection is closing") }
         inFlight += 1
+        return .start
     }
 
     mutating func requestFinished() {
@@ -113,34 +269,8 @@ struct ConnectionStateMachine<Packet, Parked> {
     /// `bytes` of output still wait for the client after a flush. Replies are bounded by the
     /// in-flight cap and by not reading while unwritable; pushes and broadcasts are not, so
     /// this cap is what bounds them.
-    func outputPending(_ bytes: Int) -> OutputAction {
-        lifecycle != .closed && bytes > maxOutboundBytes ? .closeSlowReader : .none
-    }
-
-    /// Until `admitted()`, packets wait unread, as at any other limit.
-    mutating func admissionRequested() {
-        awaitingAdmission = true
-    }
-
-    mutating func admitted() {
-        awaitingAdmission = false
-    }
-
-    mutating func doexitRequested() -> DoexitAction {
-        switch lifecycle {
-        case .open:
-            lifecycle = .exiting
-            return .sendDoexit
-        case .exiting:
-            return .alreadyExiting
-        case .closed:
-            return .alreadyClosed
-        }
-    }
-
-    /// The channel closed; backlogged packets are dropped with it.
-    mutating func closed() {
-        lifecycle = .closed
-        backlog.removeAll()
+    mutating func outputPending(_ bytes: Int) -> OutputAction {
+        guard bytes > maxOutboundBytes, closeRequested(.slowReader) != .none else { return .none }
+        return .closeSlowReader
     }
 }

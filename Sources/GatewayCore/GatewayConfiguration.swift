@@ -81,10 +81,3 @@ public struct ConnectionPolicy: Sendable, Equatable {
         self.doexitGrace = doexitGrace
     }
 }
-
-extension Duration {
-    var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = self.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

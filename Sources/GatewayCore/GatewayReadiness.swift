@@ -4,20 +4,22 @@ import NIOConcurrencyHelpers
 public final class GatewayReadiness: Sendable {
     private struct State {
         var pendingListeners: Int
+        var ports: [(listener: String, port: Int)] = []
         var draining = false
     }
 
     private let state: NIOLockedValueBox<State>
-    private let onReady: @Sendable () -> Void
+    private let onReady: @Sendable (_ ports: [(listener: String, port: Int)]) -> Void
     private let onDraining: @Sendable () -> Void
 
     /// - Parameters:
     ///   - listeners: how many listeners must report bound before the gateway is ready.
-    ///   - onReady: called once, when the last listener is bound.
+    ///   - onReady: called once, when the last listener is bound, with each listener's port in
+    ///     the order they were bound.
     ///   - onDraining: called once, when draining starts.
     public init(
         listeners: Int,
-        onReady: @escaping @Sendable () -> Void = {},
+        onReady: @escaping @Sendable (_ ports: [(listener: String, port: Int)]) -> Void = { _ in },
         onDraining: @escaping @Sendable () -> Void = {}
     ) {
         self.state = NIOLockedValueBox(State(pendingListeners: listeners))
@@ -33,13 +35,15 @@ public final class GatewayReadiness: Sendable {
         state.withLockedValue { $0.draining }
     }
 
-    public func listenerBound() {
-        let nowReady = state.withLockedValue { state in
+    /// `listener` (`gtcp`, `admin`) now accepts connections on `port`.
+    public func listenerBound(_ listener: String, port: Int) {
+        let readyPorts = state.withLockedValue { state in
             state.pendingListeners -= 1
-            return state.pendingListeners == 0
+            state.ports.append((listener, port))
+            return state.pendingListeners == 0 ? state.ports : nil
         }
-        if nowReady {
-            onReady()
+        if let readyPorts {
+            onReady(readyPorts)
         }
     }
 

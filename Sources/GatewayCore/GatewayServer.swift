@@ -78,7 +78,7 @@ public final class GatewayServer: Service {
         }
         let address = channel.localAddress!
         logger.info("gtcp listener on \(ConnectionHandler.describe(address))")
-        readiness.listenerBound()
+        readiness.listenerBound("gtcp", port: address.port ?? 0)
         bound.succeed(address)
 
         do {

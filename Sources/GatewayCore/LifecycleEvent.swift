@@ -1,5 +1,6 @@
 import Foundation
 import GtcpWire
+import SettingsText
 
 /// The backend's verdict on a new connection while the connect hook is on.
 enum Admission: Sendable, Equatable {

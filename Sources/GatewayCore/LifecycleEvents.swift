@@ -171,7 +171,7 @@ public final class LifecycleEvents: Service {
         case .failed(let problem, let retryable):
             let stopped = state.withLockedValue { $0.stopped }
             if retryable && attempt < retry.attempts && !stopped {
-                eventLoop.scheduleTask(in: retry.pause(after: attempt).timeAmount) {
+                eventLoop.scheduleTask(in: TimeAmount(retry.backoff.pause(after: attempt))) {
                     self.send(event, attempt: attempt + 1)
                 }
                 return
@@ -227,14 +227,10 @@ public final class LifecycleEvents: Service {
 struct EventRetry: Sendable {
     /// Tries in all, the first one included.
     var attempts: Int
-    var firstPause: Duration
+    var backoff: RetryBackoff
 
-    static let standard = EventRetry(attempts: 4, firstPause: .milliseconds(250))
-
-    /// Doubles each time: 250ms, 500ms, 1s.
-    func pause(after attempt: Int) -> Duration {
-        firstPause * (1 << (attempt - 1))
-    }
+    /// Pauses of 250ms, 500ms, 1s.
+    static let standard = EventRetry(attempts: 4, backoff: RetryBackoff(first: .milliseconds(250), limit: .seconds(1)))
 }
 
 /// What one POST of an event came to.

@@ -1,6 +1,7 @@
 import CCurl
 import GatewayUpstream
 import GtcpWire
+import SettingsText
 
 /// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
 struct CurlCompletion {
@@ -46,9 +47,9 @@ struct CurlCompletion {
             if !reachedServer && configuration.connectTimeout < configuration.timeout {
                 return .failed(
                     status: nil,
-                    error: "upstream connect timed out after \(configuration.connectTimeout.settingDescription)")
+                    error: "upstream connect timed out after \(DurationText.describe(configuration.connectTimeout))")
             }
-            return .failed(status: nil, error: "upstream timed out after \(configuration.timeout.settingDescription)")
+            return .failed(status: nil, error: "upstream timed out after \(DurationText.describe(configuration.timeout))")
         case CURLE_COULDNT_CONNECT:
             return .failed(status: nil, error: "upstream refused the connection")
         // curl's name for a reply without an HTTP status line, or with a status beyond 999.

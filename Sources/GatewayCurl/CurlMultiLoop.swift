@@ -12,9 +12,6 @@ final class CurlMultiLoop {
     private static let maxIdleEasyHandles = 64
     /// Only a safety net: requests and shutdown wake the poll at once.
     private static let idlePollMilliseconds: Int32 = 1_000
-    /// Before the first retry; doubled for each one after it, up to `maxRetryBackoff`.
-    private static let firstRetryBackoff = Duration.milliseconds(100)
-    private static let maxRetryBackoff = Duration.seconds(2)
 
     private let multi: UnsafeMutableRawPointer
     private let queue: CurlRequestQueue
@@ -22,8 +19,8 @@ final class CurlMultiLoop {
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var posts: [UnsafeMutableRawPointer: CurlPostTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
-    /// Retries waiting out their backoff, soonest first.
-    private var retries: [(due: ContinuousClock.Instant, transfer: CurlTransfer)] = []
+    private var retries = RetrySchedule<CurlTransfer>(
+        backoff: RetryBackoff(first: .milliseconds(100), limit: .seconds(2)))
     /// Completions of this pass, run together after one update of the in-flight count.
     private var finished: [() -> Void] = []
     /// The CURLMOPT_MAXCONNECTS in force.
@@ -183,8 +180,7 @@ final class CurlMultiLoop {
     }
 
     private func scheduleRetry(of transfer: CurlTransfer, after outcome: UpstreamOutcome) {
-        let exponent = min(transfer.attempt - 1, 8)
-        let backoff = min(Self.firstRetryBackoff * (1 << exponent), Self.maxRetryBackoff)
+        let backoff = retries.add(transfer.retried(), after: transfer.attempt, now: .now)
         logger.debug(
             "upstream attempt failed, retrying",
             metadata: [
@@ -194,22 +190,15 @@ final class CurlMultiLoop {
                 "result": "\(outcome.logDescription)",
                 "backoff-ms": "\(backoff.roundedUpMilliseconds)",
             ])
-        let due = ContinuousClock.now + backoff
-        let index = retries.firstIndex { $0.due > due } ?? retries.endIndex
-        retries.insert((due, transfer.retried()), at: index)
     }
 
     private func startDueRetries() {
-        let now = ContinuousClock.now
-        let due = retries.prefix { $0.due <= now }
-        retries.removeFirst(due.count)
-        due.forEach { start($0.transfer) }
+        retries.takeDue(now: .now).forEach(start)
     }
 
     /// Until the next retry is due, or the idle safety net.
     private func pollMilliseconds() -> Int32 {
-        guard let next = retries.first?.due else { return Self.idlePollMilliseconds }
-        let wait = max(next - ContinuousClock.now, .zero)
+        guard let wait = retries.wait(now: .now) else { return Self.idlePollMilliseconds }
         return Int32(min(wait.roundedUpMilliseconds, Int(Self.idlePollMilliseconds)))
     }
 

@@ -1,6 +1,7 @@
 import CCurl
 import CurlShim
 import GatewayUpstream
+import GtcpWire
 
 /// One request on its way through curl: what it needs to set up the easy handle, and what
 /// the callbacks collect. Confined to the loop thread; callbacks find it through an unretained
@@ -101,7 +102,7 @@ final class CurlTransfer {
             list = try append(headerLine(name: header.name, value: header.value), to: list)
         }
         if sendsBody {
-            let contentType = JSONSyntax.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"
+            let contentType = JSONText.isValid(request.data) ? "application/json" : "text/plain; charset=utf-8"
             list = try append("Content-Type: " + contentType, to: list)
         }
         // A bare "Expect:" removes curl's 100-continue wait on larger bodies.

@@ -43,7 +43,14 @@ public struct GatewayApplication {
         let logger = self.logger
         let readiness = GatewayReadiness(
             listeners: settings.adminListen == nil ? 1 : 2,
-            onReady: {
+            onReady: { [portsFile = settings.portsFile] ports in
+                if let portsFile {
+                    do {
+                        try PortsFile.write(ports, to: portsFile)
+                    } catch {
+                        logger.error("ports-file \(portsFile) not written: \(error)")
+                    }
+                }
                 logger.info("ready")
                 try? notifier.ready(status: "serving 0 connections")
             },
@@ -111,7 +118,7 @@ public struct GatewayApplication {
                     logger: adminLogger,
                     onServerRunning: { port in
                         logger.info("admin API on \(HostPort(host: admin.host, port: port))")
-                        readiness.listenerBound()
+                        readiness.listenerBound("admin", port: port)
                     },
                     tls: adminTLS
                 )

@@ -47,6 +47,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
+    /// nil: the ports are only logged.
+    public var portsFile: String?
 
     /// The settings when no flag, variable or file sets anything.
     public static var defaults: GatewaySettings {

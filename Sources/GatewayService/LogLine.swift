@@ -3,8 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import GatewayCore
 import Logging
+import SettingsText
 
 /// Renders one log record as one line of bytes, without Foundation formatters: the clock is
 /// broken down with localtime_r/gmtime_r and the digits are written directly.

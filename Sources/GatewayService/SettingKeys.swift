@@ -156,6 +156,10 @@ public enum SettingKeys {
         "log-format", "format", "Log lines as plain text or one JSON object each",
         default: .plain, live: false, .oneOf, current: { $0.logFormat })
 
+    public static let portsFile = SettingKey<String?>(
+        "ports-file", "path", "Once every listener is bound, write `gtcp PORT` and `admin PORT` lines to this file",
+        default: nil, live: false, .path, current: { $0.portsFile })
+
     /// In the order `check-config` prints them.
     static let all: [any AnySettingKey] = [
         listen, headerSize, maxDataSize, greeting, idleTimeout, maxConnectionAge, doexitGrace,
@@ -164,7 +168,7 @@ public enum SettingKeys {
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, adminHeaderTimeout, adminIdleTimeout,
-        adminMaxConnections, shutdownGrace, logLevel, logFormat,
+        adminMaxConnections, shutdownGrace, logLevel, logFormat, portsFile,
     ]
 
     static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

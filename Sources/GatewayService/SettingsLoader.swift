@@ -148,6 +148,7 @@ private struct Resolver {
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
         let logFormat = value(K.logFormat)
+        let portsFile = value(K.portsFile)
 
         if case .some(.some(let address)) = adminListen, adminToken == .some(nil), !address.isLoopback {
             problems.append(
@@ -167,7 +168,7 @@ private struct Resolver {
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let shutdownGrace,
-            let logLevel, let logFormat
+            let logLevel, let logFormat, let portsFile
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
@@ -191,7 +192,7 @@ private struct Resolver {
             admin: AdminConnectionLimits(
                 headerTimeout: adminHeaderTimeout, idleTimeout: adminIdleTimeout, maxConnections: adminMaxConnections),
             shutdownGrace: shutdownGrace,
-            logLevel: logLevel, logFormat: logFormat
+            logLevel: logLevel, logFormat: logFormat, portsFile: portsFile
         )
     }
 

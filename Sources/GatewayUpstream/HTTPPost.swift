@@ -31,6 +31,7 @@ public enum HTTPPostResult: Sendable, Equatable {
 }
 
 public protocol HTTPPoster: Sendable {
-    /// Never blocks. `completion` runs exactly once, on the poster's own thread.
+    /// Never blocks. `completion` runs exactly once, on any thread: usually the poster's own,
+    /// but on the caller's thread, before `post` returns, when the poster is shutting down.
     func post(_ post: HTTPPost, completion: @escaping @Sendable (HTTPPostResult) -> Void)
 }

@@ -39,8 +39,10 @@ public enum UpstreamOutcome: Sendable, Equatable {
 }
 
 public protocol Upstream: Sendable {
-    /// Never blocks. `completion` runs exactly once, on the upstream's own thread; callers hop
-    /// to their own event loop from there.
+    /// Never blocks. `completion` runs exactly once, on any thread: usually the upstream's own,
+    /// but on the caller's thread, before `forward` returns, when the request is refused at once
+    /// (no target for the act, the upstream shutting down). Callers hop to their own event loop
+    /// in `completion` and must not hold a lock it needs while calling `forward`.
     func forward(_ request: UpstreamRequest, completion: @escaping @Sendable (UpstreamOutcome) -> Void)
 
     /// Whether requests with this act go anywhere (a route or the default URL) at the moment.

@@ -60,6 +60,18 @@ struct MsgJSONParser {
         return msg
     }
 
+    /// Whether the whole text is one JSON value of any kind.
+    mutating func isOneValue() -> Bool {
+        do throws(MsgDecodingError) {
+            self.skipWhitespace()
+            try self.skipValue(depth: 1)
+            self.skipWhitespace()
+            return self.index == self.bytes.count
+        } catch {
+            return false
+        }
+    }
+
     // MARK: The Msg fields
 
     private mutating func parseField(_ field: MsgField) throws(MsgDecodingError) {

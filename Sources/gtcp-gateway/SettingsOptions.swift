@@ -47,6 +47,7 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
     @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
+    @Option(name: .customLong(K.portsFile.name), help: help(K.portsFile)) var portsFile: String?
 
     /// The flags given, as the settings loader's highest-ranking source.
     var commandLine: CommandLineSettings {
@@ -68,6 +69,7 @@ struct SettingsOptions: ParsableArguments {
             (K.adminHeaderTimeout.name, adminHeaderTimeout), (K.adminIdleTimeout.name, adminIdleTimeout),
             (K.adminMaxConnections.name, adminMaxConnections),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
+            (K.portsFile.name, portsFile),
         ]
         var values: [String: [String]] = [:]
         for case let (name, text?) in given { values[name] = [text] }

@@ -59,65 +59,13 @@ extension JSONEncoder {
 
 /// The answer as Foundation's encoder and formatter wrote it, the reference for the hand-written one.
 private struct ReferenceList: Encodable {
-    struct Entry: Encodable {
-        let id: ConnectionID
-        let remoteAddress: String
-        let clientName: String?
-        let clientCertificateSubject: String?
-        let connectedAt: String
-        let lastActiveAt: String
-        let packetsIn: UInt64
-        let packetsOut: UInt64
-        let bytesIn: UInt64
-        let bytesOut: UInt64
-        let inFlight: Int
-        let closing: Bool
-
-        init(_ snapshot: ConnectionSnapshot) {
-            let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-            self.id = snapshot.id
-            self.remoteAddress = snapshot.remoteAddress
-            self.clientName = snapshot.clientName
-            self.clientCertificateSubject = snapshot.clientCertificateSubject
-            self.connectedAt = snapshot.connectedAt.formatted(format)
-            self.lastActiveAt = snapshot.lastActiveAt.formatted(format)
-            self.packetsIn = snapshot.packetsIn
-            self.packetsOut = snapshot.packetsOut
-            self.bytesIn = snapshot.bytesIn
-            self.bytesOut = snapshot.bytesOut
-            self.inFlight = snapshot.inFlight
-            self.closing = snapshot.isClosing
-        }
-
-        // By hand, so that absent names are written as `null` like the API does, not left out.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(remoteAddress, forKey: .remoteAddress)
-            try container.encode(clientName, forKey: .clientName)
-            try container.encode(clientCertificateSubject, forKey: .clientCertificateSubject)
-            try container.encode(connectedAt, forKey: .connectedAt)
-            try container.encode(lastActiveAt, forKey: .lastActiveAt)
-            try container.encode(packetsIn, forKey: .packetsIn)
-            try container.encode(packetsOut, forKey: .packetsOut)
-            try container.encode(bytesIn, forKey: .bytesIn)
-            try container.encode(bytesOut, forKey: .bytesOut)
-            try container.encode(inFlight, forKey: .inFlight)
-            try container.encode(closing, forKey: .closing)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, remoteAddress, clientName, clientCertificateSubject, connectedAt, lastActiveAt, packetsIn, packetsOut, bytesIn, bytesOut, inFlight, closing
-        }
-    }
-
     let total: Int
-    let connections: [Entry]
+    let connections: [ConnectionBody]
     let next: String?
 
     init(_ page: ConnectionPage) {
         total = page.total
-        connections = page.connections.map(Entry.init)
+        connections = page.connections.map(ConnectionBody.init)
         next = page.next.map(String.init)
     }
 
@@ -130,5 +78,17 @@ private struct ReferenceList: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case total, connections, next
+    }
+}
+
+extension ConnectionBody {
+    fileprivate init(_ snapshot: ConnectionSnapshot) {
+        let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        self.init(
+            id: snapshot.id, remoteAddress: snapshot.remoteAddress, clientName: snapshot.clientName,
+            clientCertificateSubject: snapshot.clientCertificateSubject,
+            connectedAt: snapshot.connectedAt.formatted(format), lastActiveAt: snapshot.lastActiveAt.formatted(format),
+            packetsIn: snapshot.packetsIn, packetsOut: snapshot.packetsOut, bytesIn: snapshot.bytesIn,
+            bytesOut: snapshot.bytesOut, inFlight: snapshot.inFlight, closing: snapshot.isClosing)
     }
 }

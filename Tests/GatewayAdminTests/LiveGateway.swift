@@ -50,7 +50,7 @@ struct LiveGateway {
             metrics: prometheus,
             logger: logger,
             onServerRunning: { port in
-                readiness.listenerBound()
+                readiness.listenerBound("admin", port: port)
                 adminPortSink.yield(port)
             }
         )
@@ -135,11 +135,13 @@ struct Peer {
     }
 }
 
-/// The documented response bodies, decoded the way a client of the API would.
-struct ConnectionBody: Decodable, Equatable {
+/// The documented response bodies, decoded the way a client of the API would; one connection's
+/// is also encoded by Foundation, as the reference for the hand-written JSON.
+struct ConnectionBody: Codable, Equatable {
     let id: UInt64
     let remoteAddress: String
     let clientName: String?
+    let clientCertificateSubject: String?
     let connectedAt: String
     let lastActiveAt: String
     let packetsIn: UInt64
@@ -148,6 +150,23 @@ struct ConnectionBody: Decodable, Equatable {
     let bytesOut: UInt64
     let inFlight: Int
     let closing: Bool
+
+    // By hand, so that absent names are written as `null` like the API does, not left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(remoteAddress, forKey: .remoteAddress)
+        try container.encode(clientName, forKey: .clientName)
+        try container.encode(clientCertificateSubject, forKey: .clientCertificateSubject)
+        try container.encode(connectedAt, forKey: .connectedAt)
+        try container.encode(lastActiveAt, forKey: .lastActiveAt)
+        try container.encode(packetsIn, forKey: .packetsIn)
+        try container.encode(packetsOut, forKey: .packetsOut)
+        try container.encode(bytesIn, forKey: .bytesIn)
+        try container.encode(bytesOut, forKey: .bytesOut)
+        try container.encode(inFlight, forKey: .inFlight)
+        try container.encode(closing, forKey: .closing)
+    }
 }
 
 struct ConnectionPageBody: Decodable {

@@ -1,5 +1,4 @@
 import GatewayBench
-import GatewayService
 import Testing
 
 #if canImport(Glibc)

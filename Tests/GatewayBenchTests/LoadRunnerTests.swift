@@ -1,5 +1,4 @@
 import GatewayBench
-import GatewayService
 import GatewayUpstream
 import SettingsText
 import Testing

@@ -1,6 +1,5 @@
 import Foundation
 import GatewayBench
-import GatewayService
 import SettingsText
 import Testing
 

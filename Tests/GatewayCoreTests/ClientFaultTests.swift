@@ -2,7 +2,6 @@ import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
-import Hummingbird
 import MetricsTestKit
 import NIOCore
 import NIOPosix
@@ -57,28 +56,21 @@ struct ClientFaultTests {
 
     @Test func aResetWithRepliesOwedGivesBackEveryInFlightSlot() async throws {
         let gate = Gate()
-        let router = Router()
-        router.post("/acts/echo") { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            await gate.pass()
-            return Response(status: .ok, body: ResponseBody(byteBuffer: body))
-        }
-        let server = try await TestBackend.runWithUpstream(router) { upstream in
-            let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4)
-            return try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
-                let resetting = try RawSocket(port: gateway.port)
-                for index in 0..<8 {
-                    try resetting.send(Msg(act: "echo", data: "\(index)"))
-                }
-                var arrivals = gate.arrivals.makeAsyncIterator()
-                for _ in 0..<4 {
-                    await arrivals.next()
-                }
-                resetting.reset()
-                await gateway.registry.waitUntilEmpty()
-                await gate.open()
-                return gateway.server
+        let upstream = InMemoryUpstream.echo { await gate.pass() }
+        let configuration = GatewayConfiguration(port: 0, maxInFlightPerConnection: 4)
+        let server = try await TestGateway.run(configuration: configuration, upstream: upstream) { gateway in
+            let resetting = try RawSocket(port: gateway.port)
+            for index in 0..<8 {
+                try resetting.send(Msg(act: "echo", data: "\(index)"))
             }
+            var arrivals = gate.arrivals.makeAsyncIterator()
+            for _ in 0..<4 {
+                await arrivals.next()
+            }
+            resetting.reset()
+            await gateway.registry.waitUntilEmpty()
+            await gate.open()
+            return gateway.server
         }
         for eventLoop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
             try await eventLoop.submit {}.get()

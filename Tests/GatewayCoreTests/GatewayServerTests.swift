@@ -1,4 +1,5 @@
 import GatewayCore
+import GatewayTestSupport
 import GtcpClient
 import GtcpWire
 import NIOCore

@@ -57,6 +57,6 @@ import Testing
 
     @Test func pausesBetweenTriesDouble() {
         let retry = EventRetry.standard
-        #expect((1..<retry.attempts).map(retry.pause(after:)) == [.milliseconds(250), .milliseconds(500), .seconds(1)])
+        #expect((1..<retry.attempts).map(retry.backoff.pause(after:)) == [.milliseconds(250), .milliseconds(500), .seconds(1)])
     }
 }

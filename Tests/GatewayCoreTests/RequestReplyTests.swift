@@ -1,7 +1,7 @@
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
-import Hummingbird
 import Testing
 
 @testable import GatewayCore
@@ -10,13 +10,11 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct RequestReplyTests {
     /// Echoes every act, and keeps which acts reached it.
-    private static func recordingEcho(_ acts: ActLog) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.post("/acts/{act}") { request, context -> Response in
-            await acts.append(context.parameters.get("act") ?? "")
-            return Response(status: .ok, body: ResponseBody(byteBuffer: try await request.body.collect(upTo: 1 << 20)))
+    private static func recordingEcho(_ acts: ActLog) -> InMemoryUpstream {
+        InMemoryUpstream { request in
+            await acts.append(request.act)
+            return .reply(act: request.act, data: request.data)
         }
-        return router
     }
 
     /// A client that said hello, so that it is registered.
@@ -37,42 +35,40 @@ struct RequestReplyTests {
 
     @Test func theAnswerComesBackByteExactAndGoesNowhereElse() async throws {
         let acts = ActLog()
-        try await TestBackend.runWithUpstream(Self.recordingEcho(acts)) { upstream in
-            try await TestGateway.run(upstream: upstream) { gateway in
-                var device = try await Device(on: gateway)
-                let id = device.id
-                async let outcome = gateway.registry.request(
-                    Msg(act: "ask", data: "status?"), to: id, replyAct: "status", timeout: .seconds(30))
-                #expect(try await device.messages.next() == Msg(act: "ask", data: "status?"))
-                let answer = Msg(act: "status", data: "{\"q\":\"<a&b>\"}\n\t\u{2028} é 😀 \\ \u{1}")
-                try await device.client.send(answer)
-                #expect(await outcome == .answered(answer))
+        let upstream = Self.recordingEcho(acts)
+        try await TestGateway.run(upstream: upstream) { gateway in
+            var device = try await Device(on: gateway)
+            let id = device.id
+            async let outcome = gateway.registry.request(
+                Msg(act: "ask", data: "status?"), to: id, replyAct: "status", timeout: .seconds(30))
+            #expect(try await device.messages.next() == Msg(act: "ask", data: "status?"))
+            let answer = Msg(act: "status", data: "{\"q\":\"<a&b>\"}\n\t\u{2028} é 😀 \\ \u{1}")
+            try await device.client.send(answer)
+            #expect(await outcome == .answered(answer))
 
-                // The next act is forwarded as usual, and it is the only one the backend saw.
-                try await device.client.send(Msg(act: "echo", data: "after"))
-                #expect(try await device.messages.next() == Msg(act: "echo", data: "after"))
-                #expect(await acts.acts == ["echo"])
-                await device.client.close()
-            }
+            // The next act is forwarded as usual, and it is the only one the backend saw.
+            try await device.client.send(Msg(act: "echo", data: "after"))
+            #expect(try await device.messages.next() == Msg(act: "echo", data: "after"))
+            #expect(await acts.acts == ["echo"])
+            await device.client.close()
         }
     }
 
     @Test func anUnansweredRequestTimesOutAndALateAnswerIsHandledAsUsual() async throws {
         let acts = ActLog()
-        try await TestBackend.runWithUpstream(Self.recordingEcho(acts)) { upstream in
-            try await TestGateway.run(upstream: upstream) { gateway in
-                var device = try await Device(on: gateway)
-                let id = device.id
-                let outcome = await gateway.registry.request(
-                    Msg(act: "ask"), to: id, replyAct: "status", timeout: .milliseconds(50))
-                #expect(outcome == .timedOut)
-                #expect(try await device.messages.next() == Msg(act: "ask"))
+        let upstream = Self.recordingEcho(acts)
+        try await TestGateway.run(upstream: upstream) { gateway in
+            var device = try await Device(on: gateway)
+            let id = device.id
+            let outcome = await gateway.registry.request(
+                Msg(act: "ask"), to: id, replyAct: "status", timeout: .milliseconds(50))
+            #expect(outcome == .timedOut)
+            #expect(try await device.messages.next() == Msg(act: "ask"))
 
-                try await device.client.send(Msg(act: "status", data: "late"))
-                #expect(try await device.messages.next() == Msg(act: "status", data: "late"))
-                #expect(await acts.acts == ["status"])
-                await device.client.close()
-            }
+            try await device.client.send(Msg(act: "status", data: "late"))
+            #expect(try await device.messages.next() == Msg(act: "status", data: "late"))
+            #expect(await acts.acts == ["status"])
+            await device.client.close()
         }
     }
 

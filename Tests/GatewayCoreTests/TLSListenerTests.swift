@@ -1,7 +1,7 @@
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
-import Hummingbird
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -106,26 +106,22 @@ struct TLSListenerTests {
 
     @Test func theClientCertificateSubjectIsListedAndSentUpstream() async throws {
         let certificates = try TestCertificates()
-        let router = Router()
-        router.post("/acts/subject") { request, _ -> Response in
-            let subject = request.headers[HTTPFields.Element.Name("X-Gtcp-Client-Cert-Subject")!] ?? "none"
-            return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: subject)))
+        let upstream = InMemoryUpstream { request in
+            .reply(act: request.act, data: request.clientCertificateSubject ?? "none")
         }
-        try await TestBackend.runWithUpstream(router) { upstream in
-            let tls = try Self.serverContext(certificates, requireClientCertificate: true)
-            try await TestGateway.run(upstream: upstream, tls: tls) { gateway in
-                let connection = try await Self.connect(
-                    gateway, trusting: certificates.caPath, certificate: certificates.clientCertificatePath,
-                    key: certificates.clientKeyPath)
-                #expect(try await Self.hello(connection) == Msg(act: "hello", data: "Nice to meet you!"))
-                let listed = await gateway.registry.page(after: nil, limit: 10, filter: ConnectionFilter()).connections
-                #expect(listed.map(\.clientCertificateSubject) == [TestCertificates.clientSubject])
+        let tls = try Self.serverContext(certificates, requireClientCertificate: true)
+        try await TestGateway.run(upstream: upstream, tls: tls) { gateway in
+            let connection = try await Self.connect(
+                gateway, trusting: certificates.caPath, certificate: certificates.clientCertificatePath,
+                key: certificates.clientKeyPath)
+            #expect(try await Self.hello(connection) == Msg(act: "hello", data: "Nice to meet you!"))
+            let listed = await gateway.registry.page(after: nil, limit: 10, filter: ConnectionFilter()).connections
+            #expect(listed.map(\.clientCertificateSubject) == [TestCertificates.clientSubject])
 
-                try await connection.send(Msg(act: "subject"))
-                var replies = MessageReader(connection)
-                #expect(try await replies.next() == Msg(act: "subject", data: TestCertificates.clientSubject))
-                await connection.close()
-            }
+            try await connection.send(Msg(act: "subject"))
+            var replies = MessageReader(connection)
+            #expect(try await replies.next() == Msg(act: "subject", data: TestCertificates.clientSubject))
+            await connection.close()
         }
     }
 

@@ -45,27 +45,4 @@ import GatewayUpstream
             outcome(CURLE_GOT_NOTHING)
                 == .failed(status: nil, error: "upstream request failed: Server returned nothing (no headers, no data)"))
     }
-
-    @Test(arguments: [
-        (Duration.seconds(10), "10s"), (.milliseconds(500), "500ms"), (.milliseconds(1_500), "1500ms"),
-        (.seconds(120), "2m"), (.seconds(3_600), "1h"), (.microseconds(1), "1ms"),
-    ])
-    func durationsAreWrittenTheWaySettingsAre(duration: Duration, text: String) {
-        #expect(duration.settingDescription == text)
-    }
-
-    @Test(arguments: [
-        "null", "true", "-0.5e-3", "\"\\u00e9\\n\"", "[[[[]]]]", "{\"a\":{\"b\":[1,{}]}}", "\t\n 7 \r",
-    ])
-    func acceptsJSONValues(text: String) {
-        #expect(JSONSyntax.isValid(text))
-    }
-
-    @Test(arguments: [
-        "", "nul", "01", "1.", "-", "[1,]", "{\"a\" 1}", "{a:1}", "\"\\x\"", "\"tab\there\"", "[", "]", "1 2",
-        String(repeating: "[", count: 100_000),
-    ])
-    func rejectsNonJSON(text: String) {
-        #expect(!JSONSyntax.isValid(text))
-    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayCore
+import SettingsText
 import Testing
 
 @Suite struct UTCTimestampTests {

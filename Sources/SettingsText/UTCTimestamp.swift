@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import NIOCore
 
 /// `2025-01-31T09:15:02.118Z`: RFC 3339 in UTC with milliseconds (truncated), as the admin API,
 /// the lifecycle events and JSON log lines write times. Written digit by digit from gmtime_r:
@@ -13,20 +12,19 @@ public enum UTCTimestamp {
     public static let byteCount = 24
 
     public static func string(_ date: Date) -> String {
-        var buffer = ByteBuffer()
-        write(date, into: &buffer)
-        return String(buffer: buffer)
+        String(unsafeUninitializedCapacity: byteCount) { out in
+            fill(date, into: UnsafeMutableRawBufferPointer(out))
+            return byteCount
+        }
     }
 
-    public static func write(_ date: Date, into buffer: inout ByteBuffer) {
+    /// Fills the first `byteCount` bytes of `out`.
+    public static func fill(_ date: Date, into out: UnsafeMutableRawBufferPointer) {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (seconds, millisecond) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         // Before 1970 the remainder is negative: borrow a second.
         let borrow = millisecond < 0 ? 1 : 0
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: byteCount) { out in
-            fill(seconds: seconds - borrow, millisecond: millisecond + borrow * 1000, into: out)
-            return byteCount
-        }
+        fill(seconds: seconds - borrow, millisecond: millisecond + borrow * 1000, into: out)
     }
 
     /// Fills the first `byteCount` bytes of `out`.

@@ -80,33 +80,3 @@ struct TestBackend {
         }
     }
 }
-
-/// Holds requests until opened, and reports each request that starts waiting.
-actor Gate {
-    private var isOpen = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-    private(set) var concurrent = 0
-    private(set) var maxConcurrent = 0
-    nonisolated let arrivals: AsyncStream<Void>
-    private let arrivalContinuation: AsyncStream<Void>.Continuation
-
-    init() {
-        (arrivals, arrivalContinuation) = AsyncStream.makeStream(of: Void.self)
-    }
-
-    func pass() async {
-        concurrent += 1
-        maxConcurrent = max(maxConcurrent, concurrent)
-        arrivalContinuation.yield()
-        if !isOpen {
-            await withCheckedContinuation { waiting.append($0) }
-        }
-        concurrent -= 1
-    }
-
-    func open() {
-        isOpen = true
-        waiting.forEach { $0.resume() }
-        waiting.removeAll()
-    }
-}

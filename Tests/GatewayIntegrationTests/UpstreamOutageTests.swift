@@ -1,4 +1,5 @@
 import GatewayCurl
+import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire

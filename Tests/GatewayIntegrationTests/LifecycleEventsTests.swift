@@ -1,3 +1,5 @@
+import GatewayTestSupport
+import GatewayUpstream
 import GtcpClient
 import GtcpWire
 import Hummingbird
@@ -174,7 +176,7 @@ struct LifecycleEventsTests {
         let failures = Countdown(2)
         let router = log.router { _ in await failures.next() ? .serviceUnavailable : .noContent }
         try await TestBackend.run(router) { port in
-            let retry = EventRetry(attempts: 3, firstPause: .milliseconds(10))
+            let retry = EventRetry(attempts: 3, backoff: RetryBackoff(first: .milliseconds(10), limit: .milliseconds(20)))
             try await EventingGateway.run(eventsURL: Self.url(port), connectHook: true, retry: retry) { gateway in
                 let client = try await gateway.connect()
                 var replies = MessageReader(client)
@@ -192,7 +194,7 @@ struct LifecycleEventsTests {
     @Test func withADeadReceiverTheConnectHookRefusesOnceItsTriesAreSpent() async throws {
         // A port that was bound and closed refuses connections.
         let deadPort = try await TestBackend.run(Router()) { $0 }
-        let retry = EventRetry(attempts: 3, firstPause: .milliseconds(10))
+        let retry = EventRetry(attempts: 3, backoff: RetryBackoff(first: .milliseconds(10), limit: .milliseconds(20)))
         try await EventingGateway.run(eventsURL: Self.url(deadPort), connectHook: true, retry: retry) { gateway in
             let client = try await gateway.connect()
             var messages = MessageReader(client)

@@ -1,5 +1,4 @@
 import GatewayCore
-import GatewayTestSupport
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
@@ -9,14 +8,14 @@ import NIOCore
 import NIOPosix
 
 /// A gateway running in-process on 127.0.0.1 and an ephemeral port, drained when the body ends.
-struct TestGateway {
-    let port: Int
-    let registry: ConnectionRegistry
-    let policy: LivePolicy
-    let framing: GtcpFraming
-    let server: GatewayServer
+public struct TestGateway: Sendable {
+    public let port: Int
+    public let registry: ConnectionRegistry
+    public let policy: LivePolicy
+    public let framing: GtcpFraming
+    public let server: GatewayServer
 
-    static func run<Result: Sendable>(
+    public static func run<Result: Sendable>(
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         policy: ConnectionPolicy = ConnectionPolicy(),
         upstream: (any Upstream)? = nil,
@@ -51,21 +50,21 @@ struct TestGateway {
         }
     }
 
-    func connect() async throws -> GtcpClientConnection {
+    public func connect() async throws -> GtcpClientConnection {
         try await GtcpClientConnection.connect(host: "127.0.0.1", port: port, framing: framing)
     }
 }
 
 /// Reads one connection's messages in order.
-struct MessageReader {
+public struct MessageReader {
     private var iterator: AsyncThrowingStream<Msg, any Error>.AsyncIterator
 
-    init(_ connection: GtcpClientConnection) {
+    public init(_ connection: GtcpClientConnection) {
         iterator = connection.messages.makeAsyncIterator()
     }
 
     /// The next message, or nil once the gateway closed the connection.
-    mutating func next() async throws -> Msg? {
+    public mutating func next() async throws -> Msg? {
         try await iterator.next()
     }
 }
