@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import NIOConcurrencyHelpers
+import SettingsText
 
 /// The last 15 minutes of the gateway's figures at 1-second resolution, for the console's
 /// charts: one sample an interval, fed by `HistorySampler`.
