@@ -69,7 +69,7 @@ import Testing
                         == .failed(status: nil, error: "upstream timed out after 300ms waiting for a connection"))
                 backend.gate.open()
                 #expect(await held == .reply(act: "gated", data: "released"))
-                #expect(await quick.forward(makeRequest("echo", "after")) == .reply(act: "echo", data: "after"))
+                #expect(await holding.forward(makeRequest("echo", "after")) == .reply(act: "echo", data: "after"))
             }
         }
     }
