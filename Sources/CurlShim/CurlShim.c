@@ -16,6 +16,10 @@ CURLcode curl_shim_easy_setopt_write_callback(CURL *handle, CURLoption option, c
     return curl_easy_setopt(handle, option, callback);
 }
 
+CURLcode curl_shim_easy_setopt_prereq_callback(CURL *handle, curl_prereq_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+
 CURLMcode curl_shim_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }

@@ -1,4 +1,5 @@
 import CCurl
+import CoreMetrics
 import GatewayUpstream
 import Logging
 
@@ -10,16 +11,34 @@ public final class CurlClient: HTTPPoster {
     /// work, each with its own keep-alive connections.
     private let lanes: [CurlLane]
 
-    /// `threads` libcurl threads (at least one), each with its own multi handle.
-    public init(threads: Int = 1, logger: Logger) throws {
+    /// `upstream-max-connections` unless set.
+    public static let defaultMaxConnections = 64
+    /// The gauge of requests that wait for a connection: queued behind the cap, or connecting.
+    public static let waitingForConnectionLabel = "gtcp_upstream_waiting_for_connection"
+
+    /// `threads` libcurl threads (at least one), each with its own multi handle and its share of
+    /// `maxConnections` to each host, at least one; requests beyond a share wait for a connection
+    /// of their thread, within their own timeout.
+    public init(
+        threads: Int = 1,
+        maxConnections: Int = defaultMaxConnections,
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        logger: Logger
+    ) throws {
         guard curlGlobalInit == CURLE_OK else {
             throw CurlUpstreamError(
                 description: "libcurl failed to initialise: \(CurlCompletion.describe(curlGlobalInit))")
         }
+        let threads = max(threads, 1)
+        let waitingForConnection = Meter(label: Self.waitingForConnectionLabel, dimensions: [], factory: metrics)
         var lanes: [CurlLane] = []
         do {
-            for _ in 0..<max(threads, 1) {
-                lanes.append(try CurlLane(logger: logger))
+            for index in 0..<threads {
+                // The shares add up to the cap: the first lanes take the remainder.
+                let share = maxConnections / threads + (index < maxConnections % threads ? 1 : 0)
+                lanes.append(
+                    try CurlLane(
+                        maxHostConnections: max(share, 1), waitingForConnection: waitingForConnection, logger: logger))
             }
         } catch {
             // Those already running have nothing to do and stop at once.

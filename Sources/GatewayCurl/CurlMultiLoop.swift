@@ -1,5 +1,6 @@
 import CCurl
 import CurlShim
+import CoreMetrics
 import GatewayUpstream
 import Logging
 
@@ -25,11 +26,23 @@ final class CurlMultiLoop {
     private var finished: [() -> Void] = []
     /// The CURLMOPT_MAXCONNECTS in force.
     private var maxConnections = 0
+    private let connectionWaits = CurlConnectionWaits()
+    /// The gateway's count of requests waiting for a connection, shared by all lanes.
+    private let waitingForConnection: Meter
+    /// This lane's part of it.
+    private var publishedWaitingCount = 0
 
-    init(multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, logger: Logger) {
+    /// Each host gets at most `maxHostConnections` connections at once; more requests to it wait
+    /// in curl for one to free up.
+    init(
+        multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, maxHostConnections: Int,
+        waitingForConnection: Meter, logger: Logger
+    ) {
         self.multi = multi
         self.queue = queue
+        self.waitingForConnection = waitingForConnection
         self.logger = logger
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
         updateMaxConnections()
     }
 
@@ -48,6 +61,8 @@ final class CurlMultiLoop {
                 logger.warning("curl_multi_perform failed", metadata: ["error": "\(Self.describe(performed))"])
             }
             completeFinishedTransfers()
+            expireWaitingTransfers()
+            publishWaitingCount()
             runFinished()
             if draining && isIdle { break }
 
@@ -62,7 +77,9 @@ final class CurlMultiLoop {
 
     /// curl counts the connections in use against CURLMOPT_MAXCONNECTS and closes the oldest idle
     /// one whenever a transfer ends above it, so a fixed limit below the concurrency would close
-    /// and reopen a connection per request under load.
+    /// and reopen a connection per request under load. CURLMOPT_MAX_HOST_CONNECTIONS caps those in
+    /// use per host; routes may name several hosts, so this stays above the transfers running
+    /// (the queued ones count too, which only makes it larger than needed).
     private func updateMaxConnections() {
         let wanted = transfers.count + posts.count + Self.maxIdleConnections
         guard wanted != maxConnections else { return }
@@ -80,6 +97,18 @@ final class CurlMultiLoop {
         finished.removeAll(keepingCapacity: true)
     }
 
+    /// Before the completions of a pass run, so whoever sees one sees the count of that pass.
+    private func publishWaitingCount() {
+        let change = connectionWaits.count - publishedWaitingCount
+        guard change != 0 else { return }
+        publishedWaitingCount = connectionWaits.count
+        if change > 0 {
+            waitingForConnection.increment(by: Double(change))
+        } else {
+            waitingForConnection.decrement(by: Double(-change))
+        }
+    }
+
     /// Nothing running and no retry waiting: a draining loop may stop.
     private var isIdle: Bool {
         transfers.isEmpty && posts.isEmpty && retries.isEmpty
@@ -88,7 +117,7 @@ final class CurlMultiLoop {
     private func start(_ work: CurlWork) {
         switch work {
         case .forward(let queued):
-            start(CurlTransfer(queued))
+            start(CurlTransfer(queued, connectionWaits: connectionWaits))
         case .post(let queued):
             let post = CurlPostTransfer(queued)
             if let easy = add(configure: post.configure, failed: { complete(post, .failed($0)) }) {
@@ -104,6 +133,7 @@ final class CurlMultiLoop {
         }
         if let easy = added {
             transfers[easy] = transfer
+            connectionWaits.add(transfer, easy: easy, now: .now)
         }
     }
 
@@ -158,6 +188,7 @@ final class CurlMultiLoop {
                 continue
             }
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
+            connectionWaits.stopWaiting(transfer)
             let (status, reachedServer) = remove(easy)
             let completion = CurlCompletion(
                 code: code,
@@ -179,6 +210,17 @@ final class CurlMultiLoop {
         }
     }
 
+    /// Not retried: the request's time is up.
+    private func expireWaitingTransfers() {
+        for wait in connectionWaits.removeExpired(now: .now) {
+            transfers[wait.easy] = nil
+            curl_multi_remove_handle(multi, wait.easy)
+            recycle(wait.easy)
+            let timeout = wait.transfer.configuration.timeout.settingDescription
+            complete(wait.transfer, .failed(status: nil, error: "upstream timed out after \(timeout) waiting for a connection"))
+        }
+    }
+
     private func scheduleRetry(of transfer: CurlTransfer, after outcome: UpstreamOutcome) {
         let backoff = retries.add(transfer.retried(), after: transfer.attempt, now: .now)
         logger.debug(
@@ -196,9 +238,11 @@ final class CurlMultiLoop {
         retries.takeDue(now: .now).forEach(start)
     }
 
-    /// Until the next retry is due, or the idle safety net.
+    /// Until the next retry is due or a waiting request's time is up, or the idle safety net.
     private func pollMilliseconds() -> Int32 {
-        guard let wait = retries.wait(now: .now) else { return Self.idlePollMilliseconds }
+        let now = ContinuousClock.now
+        let waits = [retries.wait(now: now), connectionWaits.nextDeadline.map { max($0 - now, .zero) }]
+        guard let wait = waits.compactMap({ $0 }).min() else { return Self.idlePollMilliseconds }
         return Int32(min(wait.roundedUpMilliseconds, Int(Self.idlePollMilliseconds)))
     }
 

@@ -28,7 +28,7 @@ final class CurlPostTransfer {
         try CurlRequestOptions.apply(
             to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
             connectTimeout: post.connectTimeout, headers: headerList, receiveBody: discardBody, receiveHeader: nil,
-            context: nil)
+            connected: nil, context: nil)
     }
 
     func result(code: CURLcode, status: Int) -> HTTPPostResult {

@@ -18,7 +18,8 @@ enum CurlRequestOptions {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
     }
 
-    /// `context` goes to both callbacks; without `receiveHeader` curl keeps the headers to itself.
+    /// `context` goes to every callback; without `receiveHeader` curl keeps the headers to itself;
+    /// `connected` runs once the request has a connection, new or reused, before it is sent.
     static func apply(
         to easy: UnsafeMutableRawPointer,
         url: String,
@@ -29,6 +30,7 @@ enum CurlRequestOptions {
         headers: UnsafeMutablePointer<curl_slist>?,
         receiveBody: curl_write_callback,
         receiveHeader: curl_write_callback?,
+        connected: curl_prereq_callback?,
         context: UnsafeMutableRawPointer?
     ) throws(CurlSetupError) {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_URL, url))
@@ -51,5 +53,7 @@ enum CurlRequestOptions {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
         try check(curl_shim_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, receiveHeader))
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context))
+        try check(curl_shim_easy_setopt_prereq_callback(easy, connected))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
     }
 }

@@ -10,6 +10,10 @@ final class CurlTransfer {
     private let queued: QueuedUpstreamRequest
     /// 1 for the first try; more for retries of an idempotent route.
     let attempt: Int
+    /// Told when this transfer gets its connection. The loop's, which outlives its transfers.
+    fileprivate unowned let connectionWaits: CurlConnectionWaits
+    /// Kept by `connectionWaits`.
+    var isWaitingForConnection = false
 
     private(set) var body: [UInt8] = []
     private(set) var bodyExceededLimit = false
@@ -17,8 +21,9 @@ final class CurlTransfer {
     private(set) var responseAct: String?
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
-    init(_ queued: QueuedUpstreamRequest, attempt: Int = 1) {
+    init(_ queued: QueuedUpstreamRequest, connectionWaits: CurlConnectionWaits, attempt: Int = 1) {
         self.queued = queued
+        self.connectionWaits = connectionWaits
         self.attempt = attempt
     }
 
@@ -36,7 +41,7 @@ final class CurlTransfer {
 
     /// The same request from scratch, for the next attempt.
     func retried() -> CurlTransfer {
-        CurlTransfer(queued, attempt: attempt + 1)
+        CurlTransfer(queued, connectionWaits: connectionWaits, attempt: attempt + 1)
     }
 
     deinit {
@@ -50,7 +55,8 @@ final class CurlTransfer {
         try CurlRequestOptions.apply(
             to: easy, url: target.url, method: method, body: request.data,
             timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, headers: headerList,
-            receiveBody: receiveBody, receiveHeader: receiveHeader, context: Unmanaged.passUnretained(self).toOpaque())
+            receiveBody: receiveBody, receiveHeader: receiveHeader, connected: connected,
+            context: Unmanaged.passUnretained(self).toOpaque())
     }
 
     /// False once the body would exceed the limit, which makes curl abort the transfer.
@@ -148,6 +154,12 @@ private let receiveBody: curl_write_callback = { buffer, size, count, context in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
     let length = size * count
     return transfer.appendBody(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+}
+
+private let connected: curl_prereq_callback = { context, _, _, _, _ in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    transfer.connectionWaits.stopWaiting(transfer)
+    return CURL_PREREQFUNC_OK
 }
 
 private let receiveHeader: curl_write_callback = { buffer, size, count, context in

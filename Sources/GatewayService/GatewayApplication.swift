@@ -60,7 +60,9 @@ public struct GatewayApplication {
         // The libcurl threads serve the upstream and the events receiver alike.
         let curl =
             try settings.upstream != nil || settings.events != nil
-            ? CurlClient(threads: settings.upstreamThreads, logger: logger) : nil
+            ? CurlClient(
+                threads: settings.upstreamThreads, maxConnections: settings.upstreamMaxConnections,
+                metrics: PrometheusMetricsFactory(registry: prometheus), logger: logger) : nil
         let upstream = try curl.flatMap { curl in
             try settings.upstream.map { try CurlUpstream(configuration: $0, client: curl) }
         }

@@ -35,6 +35,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var upstream: UpstreamConfiguration?
     /// libcurl threads, shared by the upstream and the events sender.
     public var upstreamThreads: Int
+    /// Connections to each upstream host at once, split across the threads.
+    public var upstreamMaxConnections: Int
     /// nil: no lifecycle events.
     public var events: EventsConfiguration?
     public var eventsQueueSize: Int

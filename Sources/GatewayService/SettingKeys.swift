@@ -1,4 +1,5 @@
 import GatewayAdmin
+import GatewayCurl
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -95,6 +96,12 @@ public enum SettingKeys {
         "upstream-threads", "count", "libcurl threads sending upstream requests; each client's requests keep to one",
         default: 2, live: false, .integer(1...64), current: { $0.upstreamThreads })
 
+    public static let upstreamMaxConnections = SettingKey(
+        "upstream-max-connections", "count",
+        "Connections to each upstream host at once, split across upstream-threads; more requests wait for one",
+        default: CurlClient.defaultMaxConnections, live: false, .integer(1...100_000),
+        current: { $0.upstreamMaxConnections })
+
     public static let eventsURL = SettingKey<String?>(
         "events-url", "url", "Where connected, hello and disconnected events are POSTed as JSON",
         default: nil, live: true, .eventsURL, current: { $0.events?.url })
@@ -166,6 +173,7 @@ public enum SettingKeys {
         maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, maxTotalOutboundBytes,
         maxPartialPacketBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
+        upstreamMaxConnections,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, adminHeaderTimeout, adminIdleTimeout,
         adminMaxConnections, shutdownGrace, logLevel, logFormat, portsFile,

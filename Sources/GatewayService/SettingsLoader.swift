@@ -133,6 +133,7 @@ private struct Resolver {
         let upstreamTimeout = value(K.upstreamTimeout)
         let upstreamConnectTimeout = value(K.upstreamConnectTimeout)
         let upstreamThreads = value(K.upstreamThreads)
+        let upstreamMaxConnections = value(K.upstreamMaxConnections)
         let eventsURL = value(K.eventsURL)
         let eventsQueueSize = value(K.eventsQueueSize)
         let eventsTimeout = value(K.eventsTimeout)
@@ -165,7 +166,8 @@ private struct Resolver {
         guard let listen, let framing, let greeting, let idleTimeout, let maxConnectionAge, let doexitGrace,
             let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes,
             let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
-            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
+            let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads,
+            let upstreamMaxConnections, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let shutdownGrace,
             let logLevel, let logFormat, let portsFile
@@ -184,6 +186,7 @@ private struct Resolver {
                     connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
                 : nil,
             upstreamThreads: upstreamThreads,
+            upstreamMaxConnections: upstreamMaxConnections,
             events: eventsURL.map {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },

@@ -31,6 +31,8 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.upstreamConnectTimeout.name), help: help(K.upstreamConnectTimeout))
     var upstreamConnectTimeout: String?
     @Option(name: .customLong(K.upstreamThreads.name), help: help(K.upstreamThreads)) var upstreamThreads: String?
+    @Option(name: .customLong(K.upstreamMaxConnections.name), help: help(K.upstreamMaxConnections))
+    var upstreamMaxConnections: String?
     @Option(name: .customLong(K.eventsURL.name), help: help(K.eventsURL)) var eventsURL: String?
     @Option(name: .customLong(K.eventsQueueSize.name), help: help(K.eventsQueueSize)) var eventsQueueSize: String?
     @Option(name: .customLong(K.eventsTimeout.name), help: help(K.eventsTimeout)) var eventsTimeout: String?
@@ -61,7 +63,7 @@ struct SettingsOptions: ParsableArguments {
             (K.tlsCert.name, tlsCert), (K.tlsKey.name, tlsKey),
             (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
-            (K.upstreamThreads.name, upstreamThreads),
+            (K.upstreamThreads.name, upstreamThreads), (K.upstreamMaxConnections.name, upstreamMaxConnections),
             (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),
             (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),

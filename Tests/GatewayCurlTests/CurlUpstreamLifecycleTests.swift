@@ -1,5 +1,6 @@
 import GatewayCurl
 import GatewayUpstream
+import Logging
 import NIOConcurrencyHelpers
 import Testing
 
@@ -59,8 +60,9 @@ import Testing
     @Test func requestsBesideManyHeldOnesKeepTheirConnection() async throws {
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in
-            let upstream = try CurlUpstream.make(port: port)
             let held = 100
+            let client = try CurlClient(maxConnections: held + 1, logger: Logger(label: "test-client"))
+            let upstream = try CurlUpstream(configuration: .test(port: port), client: client)
             let heldOutcomes = AsyncStream.makeStream(of: UpstreamOutcome.self)
             for _ in 0..<held {
                 upstream.forward(makeRequest("gated-peer")) { heldOutcomes.continuation.yield($0) }

@@ -22,10 +22,12 @@ struct PeerRequestContext: RequestContext {
 
 struct TestServerError: Error {}
 
-/// Runs `router` on 127.0.0.1 at a port the kernel picks (or `port`), for as long as `body` runs.
+/// Runs `router` on 127.0.0.1 at a port the kernel picks (or `port`), for as long as `body` runs;
+/// `backlog` is its listen socket's.
 func withTestServer<Context: RequestContext, Value: Sendable>(
     _ router: Router<Context>,
     port: Int = 0,
+    backlog: Int = 256,
     _ body: (_ port: Int) async throws -> Value
 ) async throws -> Value where Context.Source == ApplicationRequestContextSource {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -33,7 +35,7 @@ func withTestServer<Context: RequestContext, Value: Sendable>(
     logger.logLevel = .error
     let app = Application(
         router: router,
-        configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        configuration: .init(address: .hostname("127.0.0.1", port: port), backlog: backlog),
         onServerRunning: { channel in
             if let port = channel.localAddress?.port {
                 portContinuation.yield(port)
@@ -125,9 +127,8 @@ extension CurlUpstream {
         path: String = "acts",
         configure: (inout UpstreamConfiguration) -> Void = { _ in }
     ) throws -> CurlUpstream {
-        var configuration = UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/\(path)/{act}")
-        configure(&configuration)
-        return try CurlUpstream(configuration: configuration, logger: Logger(label: "test-upstream"))
+        try CurlUpstream(
+            configuration: .test(port: port, path: path, configure), logger: Logger(label: "test-upstream"))
     }
 
     /// Runs `body`, then opens `gate` so that no request stays parked in the backend, and shuts
@@ -145,14 +146,27 @@ extension CurlUpstream {
     }
 }
 
+extension UpstreamConfiguration {
+    static func test(
+        port: Int,
+        path: String = "acts",
+        _ configure: (inout UpstreamConfiguration) -> Void = { _ in }
+    ) -> UpstreamConfiguration {
+        var configuration = UpstreamConfiguration(urlTemplate: "http://127.0.0.1:\(port)/\(path)/{act}")
+        configure(&configuration)
+        return configuration
+    }
+}
+
 func makeRequest(
     _ act: String,
     _ data: String = "",
     clientName: String? = "sensor-7",
-    requestID: String = "req-1"
+    requestID: String = "req-1",
+    connectionID: UInt64 = 42
 ) -> UpstreamRequest {
     UpstreamRequest(
-        act: act, data: data, connectionID: 42, remoteAddress: "10.1.2.3:50000", clientName: clientName,
+        act: act, data: data, connectionID: connectionID, remoteAddress: "10.1.2.3:50000", clientName: clientName,
         requestID: requestID)
 }
 

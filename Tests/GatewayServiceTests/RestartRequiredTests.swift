@@ -22,7 +22,7 @@ import Testing
     @Test(arguments: [
         ("listen", "127.0.0.1:1"), ("header-size", "1"), ("max-data-size", "100"), ("max-connections", "5"),
         ("max-in-flight-per-connection", "5"), ("max-in-flight", "5"), ("max-outbound-bytes", "65536"),
-        ("upstream-threads", "1"),
+        ("upstream-threads", "1"), ("upstream-max-connections", "8"),
         ("admin-listen", "off"),
         ("shutdown-grace", "1s"), ("log-format", "json"),
     ])

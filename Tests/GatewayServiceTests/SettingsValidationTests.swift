@@ -31,6 +31,7 @@ import Testing
         ("max-outbound-bytes", "0", "max-outbound-bytes must be 1..1099511627776, got 0"),
         ("upstream-threads", "0", "upstream-threads must be 1..64, got 0"),
         ("upstream-threads", "65", "upstream-threads must be 1..64, got 65"),
+        ("upstream-max-connections", "0", "upstream-max-connections must be 1..100000, got 0"),
         ("max-data-size", "-1", "max-data-size must be 0..2147483647, got -1"),
         ("listen", "8999", "listen must be host:port like 127.0.0.1:8999 or [::1]:8999 with a port 0..65535, got 8999"),
         ("listen", "::1:8999",

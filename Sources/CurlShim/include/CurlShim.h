@@ -9,6 +9,7 @@ CURLcode curl_shim_easy_setopt_pointer(CURL *handle, CURLoption option, const vo
 CURLcode curl_shim_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 // WRITEFUNCTION and HEADERFUNCTION share this signature.
 CURLcode curl_shim_easy_setopt_write_callback(CURL *handle, CURLoption option, curl_write_callback callback);
+CURLcode curl_shim_easy_setopt_prereq_callback(CURL *handle, curl_prereq_callback callback);
 
 CURLMcode curl_shim_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 
