@@ -3,6 +3,7 @@ import CurlShim
 import CoreMetrics
 import GatewayUpstream
 import Logging
+import SettingsText
 
 /// Drives one multi handle on its own thread (a `CurlLane`'s). That thread alone touches the
 /// multi handle, its easy handles and transfers, so none of them needs a lock.
@@ -216,7 +217,7 @@ final class CurlMultiLoop {
             transfers[wait.easy] = nil
             curl_multi_remove_handle(multi, wait.easy)
             recycle(wait.easy)
-            let timeout = wait.transfer.configuration.timeout.settingDescription
+            let timeout = DurationText.describe(wait.transfer.configuration.timeout)
             complete(wait.transfer, .failed(status: nil, error: "upstream timed out after \(timeout) waiting for a connection"))
         }
     }
