@@ -8,14 +8,13 @@ server closes the connection without one.
 
     gtcp_session.py HOST PORT [HEARTBEAT]
 """
-import json
 import socket
-import struct
 import sys
 import threading
 import time
 
-from gtcp_example_client import recv_exact, send_pkg
+sys.dont_write_bytecode = True
+from gtcp_example_client import recv_msg, send_pkg  # noqa: E402
 
 
 def main():
@@ -44,11 +43,9 @@ def main():
     threading.Thread(target=send_lines, daemon=True).start()
     threading.Thread(target=send_heartbeats, daemon=True).start()
     while True:
-        header = recv_exact(sock, 2)
-        data = header and recv_exact(sock, struct.unpack(">H", header)[0])
-        if not data:
+        msg = recv_msg(sock)
+        if msg is None:
             return 1
-        msg = json.loads(data)
         if msg["Act"] == "heartbeat":
             continue
         print(f"{msg['Act']} {msg['Data']}", flush=True)
