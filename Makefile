@@ -7,7 +7,7 @@ BIN_DEBUG = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-interop test-contract test-console test-systemd bench clean install
+.PHONY: all deps build release run test test-swift test-interop test-contract test-console test-systemd test-systemd-vm bench clean install
 
 all: build
 
@@ -73,6 +73,15 @@ test-systemd: build
 	    $(BIN_DEBUG)/gtcp-gateway serve --config deploy/config.yaml --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 \
 	    --upstream 'http://localhost:$(SECCOMP_UPSTREAM_PORT)/acts/{act}'
 	scripts/check-install.sh $(BIN_DEBUG)/gtcp-gateway
+
+# The unit under a real systemd, on demand (minutes under emulation, so not in `test`): the
+# release binary installed with `make install` into a Debian VM (qemu; the image is cached in
+# .build-vm/), then start, status, the admin token credential, reload, the watchdog, the drain on
+# stop and the sandbox checked against systemd as PID 1 (deploy/README.md).
+# INSTALL_BINARY=.build/debug/gtcp-gateway installs a debug build instead.
+test-systemd-vm: deps
+	@[ "$(INSTALL_BINARY)" != .build/release/gtcp-gateway ] || $(MAKE) -s release
+	timeout -k 10 2400 scripts/test-systemd-vm.sh $(INSTALL_BINARY)
 
 # The release binary to $(DESTDIR)$(PREFIX)/bin; the unit to $(DESTDIR)/etc/systemd/system, its
 # ExecStart= naming that binary; deploy/config.yaml to $(DESTDIR)/etc/gtcp-gateway/config.yaml

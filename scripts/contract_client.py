@@ -6,14 +6,12 @@ Exits 0 on doexit, 1 when the gateway closes first.
 
     contract_client.py PORT NAME
 """
-import json
 import socket
-import struct
 import sys
 import threading
 
 sys.dont_write_bytecode = True
-from gtcp_example_client import recv_exact, send_pkg  # noqa: E402
+from gtcp_example_client import recv_msg, send_pkg  # noqa: E402
 
 
 def main():
@@ -22,11 +20,9 @@ def main():
     with socket.create_connection(("127.0.0.1", port)) as sock:
         send_pkg(sock, lock, "hello", name)
         while True:
-            header = recv_exact(sock, 2)
-            payload = header and recv_exact(sock, struct.unpack(">H", header)[0])
-            if not payload:
+            msg = recv_msg(sock)
+            if msg is None:
                 return 1
-            msg = json.loads(payload)
             if msg["Act"] == "doexit":
                 return 0
             if msg["Act"] not in ("hello", "heartbeat"):

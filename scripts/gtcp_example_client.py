@@ -39,6 +39,13 @@ def recv_exact(sock, count):
     return chunks
 
 
+def recv_msg(sock):
+    """The next message as a dict, or None when the server closed the connection."""
+    header = recv_exact(sock, 2)
+    data = header and recv_exact(sock, struct.unpack(">H", header)[0])
+    return json.loads(data) if data else None
+
+
 def log(line):
     print(time.strftime("%Y-%m-%d %H:%M:%S") + " " + line, flush=True)
 
