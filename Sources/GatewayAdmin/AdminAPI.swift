@@ -13,7 +13,8 @@ public enum AdminAPI {
     ///   - tls: serves HTTPS with the context it holds when each connection arrives; nil: HTTP.
     public static func application(
         configuration: AdminConfiguration,
-        registry: ConnectionRegistry,
+        connections: any AdminConnections,
+        cluster: (any AdminCluster)? = nil,
         readiness: GatewayReadiness,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
@@ -21,7 +22,9 @@ public enum AdminAPI {
         tls: LiveTLSContext? = nil
     ) -> some ApplicationProtocol {
         Application(
-            router: Self.router(configuration: configuration, connections: registry, readiness: readiness, metrics: metrics),
+            router: Self.router(
+                configuration: configuration, connections: connections, cluster: cluster, readiness: readiness,
+                metrics: metrics),
             server: tls.map { .http1(tls: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in
@@ -34,6 +37,7 @@ public enum AdminAPI {
     static func router(
         configuration: AdminConfiguration,
         connections: any AdminConnections,
+        cluster: (any AdminCluster)? = nil,
         readiness: any ReadinessSource,
         metrics: PrometheusCollectorRegistry
     ) -> Router<BasicRequestContext> {
@@ -48,6 +52,9 @@ public enum AdminAPI {
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        if let cluster {
+            ClusterRoutes(cluster: cluster).register(on: router)
+        }
         MetricsRoute(registry: metrics).register(on: router)
         return router
     }

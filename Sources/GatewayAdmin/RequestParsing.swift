@@ -37,12 +37,13 @@ extension Request {
 }
 
 extension ConnectionFilter {
-    static let queryNames: Set<String> = ["clientName", "remoteAddress"]
+    static let queryNames: Set<String> = ["clientName", "remoteAddress", "node"]
 
     init(query: [String: String]) throws {
         self.init(
             clientName: try Self.nonEmpty(query["clientName"], name: "clientName"),
-            remoteAddress: try Self.nonEmpty(query["remoteAddress"], name: "remoteAddress")
+            remoteAddress: try Self.nonEmpty(query["remoteAddress"], name: "remoteAddress"),
+            node: try Self.nonEmpty(query["node"], name: "node")
         )
     }
 

@@ -257,10 +257,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
             if msg.data != clientName {
                 environment.events?.hello(id, remoteAddress: remoteAddress, clientName: msg.data)
                 logClientCausedInfo("hello message from [\(remoteAddress)]: \(msg.data.logExcerpt())")
+                clientName = msg.data
+                environment.registry.directory?.upsert(directoryEntry)
             } else {
                 environment.logger.debug("hello message from [\(remoteAddress)]: \(msg.data.logExcerpt())")
             }
-            clientName = msg.data
             // Encoded once per greeting, not per hello.
             guard let packet = environment.policy.helloReply(framing: environment.framing) else {
                 environment.logger.debug("reply hello to [\(remoteAddress)] exceeds max data size, not sent")
@@ -414,6 +415,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Admin operations, called on the connection's loop
 
     func matches(_ filter: ConnectionFilter) -> Bool {
+        if filter.node != nil {
+            return false
+        }
         if let name = filter.clientName, name != clientName {
             return false
         }
@@ -421,6 +425,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             return remoteAddress.hasPrefix(address) && remoteAddress.dropFirst(address.utf8.count).first == ":"
         }
         return true
+    }
+
+    var directoryEntry: DirectoryEntry {
+        DirectoryEntry(
+            id: id, remoteAddress: remoteAddress, clientName: clientName,
+            clientCertificateSubject: clientCertificateSubject, connectedAt: connectedAt)
     }
 
     func snapshot(_ clock: SnapshotClock = SnapshotClock()) -> ConnectionSnapshot {
@@ -437,7 +447,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             bytesIn: bytesIn,
             bytesOut: bytesOut,
             inFlight: state.inFlight,
-            isClosing: state.isClosing
+            isClosing: state.isClosing,
+            node: nil
         )
     }
 
@@ -624,6 +635,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         connectedAt = Date()
         lastActive = .now()
         id = environment.registry.register(self, on: context.eventLoop)
+        environment.registry.directory?.upsert(directoryEntry)
         environment.metrics.connectionsAccepted.increment()
         environment.metrics.connectionsOpen.increment()
         environment.logger.debug("client connected [\(remoteAddress)] id=\(id)")
@@ -645,6 +657,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         ageTimer?.cancel()
         graceTimer?.cancel()
         environment.registry.unregister(id)
+        environment.registry.directory?.remove(id)
         reportQueuedOutput(0)
         _ = partialPacket.update(to: 0, in: environment.partialPacketBudget)
         environment.metrics.connectionsOpen.decrement()

@@ -1,3 +1,4 @@
+import GatewayCluster
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -42,6 +43,8 @@ public struct GatewaySettings: Sendable, Equatable {
     /// nil: the admin API speaks plain HTTP.
     public var adminTLS: TLSFiles?
     public var adminToken: String?
+    /// nil: a single gateway, no database.
+    public var cluster: ClusterConfiguration?
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat

@@ -1,3 +1,4 @@
+import GatewayCluster
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -128,6 +129,24 @@ public enum SettingKeys {
         "admin-token-file", "path", "File holding the bearer token the admin API requires",
         default: nil, live: true, .secretFile, current: { $0.adminToken })
 
+    public static let clusterDatabaseURL = SettingKey<ClusterDatabaseURL?>(
+        "cluster-database-url", "url",
+        "PostgreSQL the nodes of a cluster share, postgres://user@host:5432/database[?sslmode=require]; none: a single gateway",
+        default: nil, live: false, .clusterDatabaseURL, current: { $0.cluster?.database })
+
+    /// Unset, the systemd credential `cluster-password` is used when there is one (``SettingsLoader``).
+    public static let clusterPasswordFile = SettingKey<String?>(
+        "cluster-password-file", "path", "File holding the password of cluster-database-url's user",
+        default: nil, live: false, .secretFile, current: { $0.cluster?.password })
+
+    public static let nodeName = SettingKey<String?>(
+        "node-name", "name", "This gateway's name in the cluster, unique among its live nodes; none: the host name",
+        default: nil, live: false, .nodeName, current: { $0.cluster?.nodeName })
+
+    public static let clusterLease = SettingKey(
+        "cluster-lease", "duration", "A node that has not renewed its lease for this long counts as gone",
+        default: .seconds(10), live: false, .leaseDuration, current: { $0.cluster?.lease })
+
     public static let shutdownGrace = SettingKey(
         "shutdown-grace", "duration", "On stop, how long connections get to finish before they are closed",
         default: .seconds(10), live: false, .duration, current: { $0.shutdownGrace })
@@ -147,7 +166,8 @@ public enum SettingKeys {
         maxPartialPacketBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
-        adminListen, adminTLSCert, adminTLSKey, adminTokenFile, shutdownGrace, logLevel, logFormat,
+        adminListen, adminTLSCert, adminTLSKey, adminTokenFile, clusterDatabaseURL, clusterPasswordFile, nodeName,
+        clusterLease, shutdownGrace, logLevel, logFormat,
     ]
 
     static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCluster
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -50,7 +51,9 @@ public struct SettingsLoader: Sendable {
         }
 
         var resolver = Resolver(given: given, routes: routes)
-        let settings = resolver.settings(environmentToken: environment[Self.adminTokenVariable])
+        let settings = resolver.settings(
+            environmentToken: environment[Self.adminTokenVariable],
+            credentialsDirectory: environment["CREDENTIALS_DIRECTORY"])
         problems += resolver.problems
         guard let settings, problems.isEmpty else { throw SettingsError(problems: problems) }
         return settings
@@ -110,7 +113,7 @@ private struct Resolver {
         }
     }
 
-    mutating func settings(environmentToken: String?) -> GatewaySettings? {
+    mutating func settings(environmentToken: String?, credentialsDirectory: String?) -> GatewaySettings? {
         typealias K = SettingKeys
         let listen = value(K.listen)
         let framing = framing()
@@ -141,6 +144,7 @@ private struct Resolver {
             TLSFilesReader(certificateKey: K.adminTLSCert.name, keyKey: K.adminTLSKey.name, clientCAKey: nil),
             certificate: value(K.adminTLSCert), key: value(K.adminTLSKey), clientCA: .some(nil))
         let adminToken = adminToken(environmentToken: environmentToken)
+        let cluster = cluster(credentialsDirectory: credentialsDirectory)
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
         let logFormat = value(K.logFormat)
@@ -162,7 +166,7 @@ private struct Resolver {
             let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
-            let adminToken, let shutdownGrace, let logLevel, let logFormat
+            let adminToken, let cluster, let shutdownGrace, let logLevel, let logFormat
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
@@ -182,7 +186,8 @@ private struct Resolver {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },
             eventsQueueSize: eventsQueueSize,
-            adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, shutdownGrace: shutdownGrace,
+            adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken, cluster: cluster,
+            shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat
         )
     }
@@ -211,6 +216,42 @@ private struct Resolver {
             problems.append(error.description)
             return nil
         }
+    }
+
+    /// Cluster mode is on when a database URL is given; its password comes from
+    /// `cluster-password-file`, else from the systemd credential `cluster-password` if any.
+    private mutating func cluster(credentialsDirectory: String?) -> ClusterConfiguration?? {
+        typealias K = SettingKeys
+        guard let url = value(K.clusterDatabaseURL), let passwordFile = value(K.clusterPasswordFile),
+            let nodeName = value(K.nodeName), let lease = value(K.clusterLease)
+        else { return nil }
+        guard let url else {
+            if passwordFile != nil {
+                problems.append("\(K.clusterPasswordFile.name) needs \(K.clusterDatabaseURL.name)")
+                return nil
+            }
+            return .some(nil)
+        }
+        var password = passwordFile
+        if password == nil, let credentialsDirectory {
+            let credential = credentialsDirectory + "/cluster-password"
+            if FileManager.default.fileExists(atPath: credential) {
+                do {
+                    password = try K.clusterPasswordFile.parse([credential])
+                } catch {
+                    problems.append(error.message)
+                    return nil
+                }
+            }
+        }
+        let name = nodeName ?? NodeName.hostName
+        guard NodeName.isValid(name) else {
+            problems.append(
+                "\(K.nodeName.name) is not set and the host name \(SettingProblem.quoted(name)) is not a valid node name: "
+                    + "set \(K.nodeName.name)")
+            return nil
+        }
+        return .some(ClusterConfiguration(database: url, password: password, nodeName: name, lease: lease))
     }
 
     /// The token comes from `admin-token-file` or from the variable holding the token itself,

@@ -45,7 +45,7 @@ struct LiveGateway {
         let (adminPorts, adminPortSink) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(
             configuration: AdminConfiguration(port: 0, token: AdminToken(token)),
-            registry: registry,
+            connections: registry,
             readiness: readiness,
             metrics: prometheus,
             logger: logger,
