@@ -180,7 +180,7 @@ extension ValueSyntax where Value == ClusterDatabaseURL? {
         parse: { key, texts throws(SettingProblem) in
             let text = texts.last ?? ""
             if text.isEmpty { return nil }
-            do {
+            do throws(ClusterDatabaseURLError) {
                 return try ClusterDatabaseURL(parsing: text)
             } catch {
                 // The text is not repeated: a password put in the URL by mistake stays out of logs.
