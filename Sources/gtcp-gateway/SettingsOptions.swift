@@ -39,6 +39,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.adminTLSCert.name), help: help(K.adminTLSCert)) var adminTLSCert: String?
     @Option(name: .customLong(K.adminTLSKey.name), help: help(K.adminTLSKey)) var adminTLSKey: String?
     @Option(name: .customLong(K.adminTokenFile.name), help: help(K.adminTokenFile)) var adminTokenFile: String?
+    @Option(name: .customLong(K.clusterDatabaseURL.name), help: help(K.clusterDatabaseURL)) var clusterDatabaseURL: String?
+    @Option(name: .customLong(K.clusterPasswordFile.name), help: help(K.clusterPasswordFile)) var clusterPasswordFile: String?
+    @Option(name: .customLong(K.nodeName.name), help: help(K.nodeName)) var nodeName: String?
+    @Option(name: .customLong(K.clusterLease.name), help: help(K.clusterLease)) var clusterLease: String?
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
     @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
@@ -60,6 +64,8 @@ struct SettingsOptions: ParsableArguments {
             (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),
             (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
+            (K.clusterDatabaseURL.name, clusterDatabaseURL), (K.clusterPasswordFile.name, clusterPasswordFile),
+            (K.nodeName.name, nodeName), (K.clusterLease.name, clusterLease),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
         ]
         var values: [String: [String]] = [:]
