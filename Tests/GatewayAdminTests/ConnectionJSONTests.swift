@@ -72,6 +72,7 @@ private struct ReferenceList: Encodable {
         let bytesOut: UInt64
         let inFlight: Int
         let closing: Bool
+        let node: String?
 
         init(_ snapshot: ConnectionSnapshot) {
             let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
@@ -87,6 +88,7 @@ private struct ReferenceList: Encodable {
             self.bytesOut = snapshot.bytesOut
             self.inFlight = snapshot.inFlight
             self.closing = snapshot.isClosing
+            self.node = snapshot.node
         }
 
         // By hand, so that absent names are written as `null` like the API does, not left out.
@@ -104,10 +106,11 @@ private struct ReferenceList: Encodable {
             try container.encode(bytesOut, forKey: .bytesOut)
             try container.encode(inFlight, forKey: .inFlight)
             try container.encode(closing, forKey: .closing)
+            try container.encode(node, forKey: .node)
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, remoteAddress, clientName, clientCertificateSubject, connectedAt, lastActiveAt, packetsIn, packetsOut, bytesIn, bytesOut, inFlight, closing
+            case id, remoteAddress, clientName, clientCertificateSubject, connectedAt, lastActiveAt, packetsIn, packetsOut, bytesIn, bytesOut, inFlight, closing, node
         }
     }
 
