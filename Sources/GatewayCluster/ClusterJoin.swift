@@ -134,7 +134,7 @@ enum ClusterJoin {
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
-            try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
         }
     }

@@ -99,7 +99,7 @@ final class ClusterMembership: Service {
         do {
             try await withDeadline(.seconds(2)) { [self] in
                 try await client.withConnection { connection in
-                    try await connection.query(
+                    _ = try await connection.query(
                         "DELETE FROM \(unescaped: Self.schema).nodes WHERE incarnation = \(me)", logger: logger)
                 }
             }
