@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Framing and Msg: bytes in, bytes out, no sockets.
@@ -111,6 +112,23 @@ let package = Package(
                 .embedInCode("Console/console.css"),
             ]
         ),
+        // Cluster mode: the directory and command bus in PostgreSQL, the only module (with the
+        // composition root) that imports PostgresNIO.
+        .target(
+            name: "GatewayCluster",
+            dependencies: [
+                "GatewayCore",
+                "GatewayAdmin",
+                "GtcpWire",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The demo upstream that `make run` starts beside the gateway.
         .target(
             name: "ExampleBackend",
@@ -126,6 +144,7 @@ let package = Package(
                 "GatewayAdmin",
                 "GatewayUpstream",
                 "GatewayCurl",
+                "GatewayCluster",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -154,6 +173,7 @@ let package = Package(
             name: "gtcp-gateway",
             dependencies: [
                 "GatewayService",
+                "GatewayCluster",
                 "GatewayBench",
                 "GtcpClient",
                 "ExampleBackend",
@@ -303,6 +323,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The cluster's pure parts, and the directory against a real PostgreSQL and real gateways.
+        .testTarget(
+            name: "GatewayClusterTests",
+            dependencies: [
+                "GatewayCluster",
+                "GatewayCore",
+                "GatewayAdmin",
+                "GatewayTestSupport",
+                "GtcpClient",
+                "GtcpWire",
+                "ExampleBackend",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(
             name: "EndToEndTests",
@@ -338,6 +378,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/GatewayTestSupport"

@@ -13,7 +13,8 @@ public enum AdminAPI {
     ///   - tls: serves HTTPS with the context it holds when each connection arrives; nil: HTTP.
     public static func application(
         configuration: AdminConfiguration,
-        registry: ConnectionRegistry,
+        connections: any AdminConnections,
+        cluster: (any AdminCluster)? = nil,
         readiness: GatewayReadiness,
         metrics: PrometheusCollectorRegistry,
         logger: Logger,
@@ -23,7 +24,8 @@ public enum AdminAPI {
         let history = MetricsHistory()
         return Application(
             router: Self.router(
-                configuration: configuration, connections: registry, readiness: readiness, metrics: metrics, history: history),
+                configuration: configuration, connections: connections, cluster: cluster, readiness: readiness,
+                metrics: metrics, history: history),
             server: .admin(limits: configuration.limits, tls: tls),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             services: [HistorySampler(history: history, metrics: metrics)],
@@ -37,6 +39,7 @@ public enum AdminAPI {
     static func router(
         configuration: AdminConfiguration,
         connections: any AdminConnections,
+        cluster: (any AdminCluster)? = nil,
         readiness: any ReadinessSource,
         metrics: PrometheusCollectorRegistry,
         history: MetricsHistory = MetricsHistory()
@@ -55,6 +58,9 @@ public enum AdminAPI {
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
+        if let cluster {
+            ClusterRoutes(cluster: cluster).register(on: router)
+        }
         MetricsRoute(registry: metrics).register(on: router)
         HistoryRoute(history: history).register(on: router)
         return router

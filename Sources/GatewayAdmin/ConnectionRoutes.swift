@@ -23,7 +23,7 @@ struct ConnectionRoutes<Context: RequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let query = try request.query(allowing: ConnectionFilter.queryNames.union(["limit", "cursor"]))
-        let page = await self.connections.page(
+        let page = try await self.connections.page(
             after: try Self.cursor(query["cursor"]),
             limit: try Self.limit(query["limit"]),
             filter: try ConnectionFilter(query: query)
@@ -34,7 +34,7 @@ struct ConnectionRoutes<Context: RequestContext> {
     @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let id = try request.connectionID(context: context)
         _ = try request.query(allowing: [])
-        guard let snapshot = await self.connections.snapshot(of: id) else {
+        guard let snapshot = try await self.connections.snapshot(of: id) else {
             throw Problem.notFound(id)
         }
         return JSONResponse.make(ConnectionJSON.one(snapshot))
@@ -45,7 +45,7 @@ struct ConnectionRoutes<Context: RequestContext> {
         _ = try request.query(allowing: [])
         // A connection already closing is closed now all the same; closing sends nothing, so
         // nothing can be too large.
-        switch await self.connections.close(id) {
+        switch try await self.connections.close(id) {
         case .sent, .closing, .tooLarge:
             return Response(status: .noContent)
         case .notFound:
@@ -57,7 +57,7 @@ struct ConnectionRoutes<Context: RequestContext> {
         let id = try request.connectionID(context: context)
         _ = try request.query(allowing: [])
         let body = try await request.jsonBody(DoexitRequest.self, limit: self.maxBodyBytes) ?? DoexitRequest()
-        let outcome = await self.connections.doexit(id, data: body.data, grace: self.grace(body))
+        let outcome = try await self.connections.doexit(id, data: body.data, grace: self.grace(body))
         if let problem = Problem(outcome, id: id) { throw problem }
         return try JSONResponse.make(AcceptedJSON(id: id, status: "doexit sent"), status: .accepted)
     }
@@ -65,7 +65,7 @@ struct ConnectionRoutes<Context: RequestContext> {
     @Sendable func doexitAll(_ request: Request, context: Context) async throws -> Response {
         let filter = try ConnectionFilter(query: try request.query(allowing: ConnectionFilter.queryNames))
         let body = try await request.jsonBody(DoexitRequest.self, limit: self.maxBodyBytes) ?? DoexitRequest()
-        let told = await self.connections.doexitAll(data: body.data, grace: self.grace(body), filter: filter)
+        let told = try await self.connections.doexitAll(data: body.data, grace: self.grace(body), filter: filter)
         return try JSONResponse.make(DoexitCountJSON(told: told), status: .accepted)
     }
 

@@ -18,7 +18,7 @@ struct MessageRoutes<Context: RequestContext> {
         let id = try request.connectionID(context: context)
         _ = try request.query(allowing: [])
         let msg = try await self.message(request)
-        if let problem = Problem(await self.connections.push(msg, to: id), id: id) {
+        if let problem = Problem(try await self.connections.push(msg, to: id), id: id) {
             throw problem
         }
         return try JSONResponse.make(AcceptedJSON(id: id, status: "sent"), status: .accepted)
@@ -27,7 +27,7 @@ struct MessageRoutes<Context: RequestContext> {
     @Sendable func broadcast(_ request: Request, context: Context) async throws -> Response {
         let filter = try ConnectionFilter(query: try request.query(allowing: ConnectionFilter.queryNames))
         let msg = try await self.message(request)
-        let sent = await self.connections.broadcast(msg, filter: filter)
+        let sent = try await self.connections.broadcast(msg, filter: filter)
         return try JSONResponse.make(MessageCountJSON(sent: sent), status: .accepted)
     }
 

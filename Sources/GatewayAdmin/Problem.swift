@@ -43,6 +43,10 @@ extension Problem {
     static func tooLarge(_ detail: String) -> Problem {
         Problem(status: .contentTooLarge, detail: detail)
     }
+
+    static func unavailable(_ cause: ClusterUnavailable) -> Problem {
+        Problem(status: .serviceUnavailable, detail: cause.detail)
+    }
 }
 
 extension Problem {

@@ -9,6 +9,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
+        } catch let cause as ClusterUnavailable {
+            throw Problem.unavailable(cause)
         } catch let error as HTTPError where error.status == .notFound {
             throw Problem(status: .notFound, detail: "no route for \(request.uri.path)")
         } catch let error as HTTPError {

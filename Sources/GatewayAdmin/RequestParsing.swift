@@ -37,12 +37,13 @@ extension Request {
 }
 
 extension ConnectionFilter {
-    static let queryNames: Set<String> = ["clientName", "remoteAddress"]
+    static let queryNames: Set<String> = ["clientName", "remoteAddress", "node"]
 
     init(query: [String: String]) throws {
         self.init(
             clientName: try Self.checked(query["clientName"], name: "clientName", maxLength: 256),
-            remoteAddress: try Self.checked(query["remoteAddress"], name: "remoteAddress", maxLength: 64)
+            remoteAddress: try Self.checked(query["remoteAddress"], name: "remoteAddress", maxLength: 64),
+            node: try Self.checked(query["node"], name: "node", maxLength: 63)
         )
     }
 

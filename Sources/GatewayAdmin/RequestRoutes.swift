@@ -23,7 +23,7 @@ struct RequestRoutes<Context: RequestContext> {
                 throw Problem.badRequest(problem)
             }
         }
-        let outcome = await self.connections.request(
+        let outcome = try await self.connections.request(
             Msg(act: body.act, data: body.data),
             to: id,
             replyAct: body.replyAct,

@@ -35,10 +35,11 @@ extension ConnectionHandler {
         if name != clientName {
             environment.events?.hello(id, remoteAddress: remoteAddress, clientName: name)
             logClientCausedInfo("hello message from [\(remoteAddress)]: \(name.logExcerpt())")
+            clientName = name
+            environment.registry.directory?.upsert(directoryEntry)
         } else {
             environment.logger.debug("hello message from [\(remoteAddress)]: \(name.logExcerpt())")
         }
-        clientName = name
         // Encoded once per greeting, not per hello.
         guard let packet = environment.policy.helloReply(framing: environment.framing) else {
             environment.logger.debug("reply hello to [\(remoteAddress)] exceeds max data size, not sent")

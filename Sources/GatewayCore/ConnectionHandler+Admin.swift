@@ -13,7 +13,11 @@ extension ConnectionHandler {
     /// Admin requests one connection may have waiting for answers at once.
     static let maxAnswerWaiters = 64
 
+    /// A filter naming a node is for the cluster's directory: no connection of the registry's own matches it.
     func matches(_ filter: ConnectionFilter) -> Bool {
+        if filter.node != nil {
+            return false
+        }
         if let name = filter.clientName, name != clientName {
             return false
         }
@@ -37,8 +41,15 @@ extension ConnectionHandler {
             bytesIn: bytesIn,
             bytesOut: bytesOut,
             inFlight: state.inFlight,
-            isClosing: state.isClosing
+            isClosing: state.isClosing,
+            node: nil
         )
+    }
+
+    var directoryEntry: DirectoryEntry {
+        DirectoryEntry(
+            id: id, remoteAddress: remoteAddress, clientName: clientName,
+            clientCertificateSubject: clientCertificateSubject, connectedAt: connectedAt)
     }
 
     /// Sends `msg` now, ahead of replies still waiting for the upstream.

@@ -23,6 +23,7 @@ extension ConnectionHandler {
         remoteAddress = context.channel.remoteAddress.map(Self.describe) ?? "unknown"
         connectedAt = Date()
         id = environment.registry.register(self, on: context.eventLoop)
+        environment.registry.directory?.upsert(directoryEntry)
         environment.metrics.connectionsAccepted.increment()
         environment.metrics.connectionsOpen.increment()
         environment.logger.debug("client connected [\(remoteAddress)] id=\(id)")
@@ -44,6 +45,7 @@ extension ConnectionHandler {
         guard id != 0, case .cleanUp(let reason, let disconnect) = state.closed() else { return }
         timers.cancelAll()
         environment.registry.unregister(id)
+        environment.registry.directory?.remove(id)
         reportQueuedOutput(0)
         _ = partialPacket.update(to: 0, in: environment.partialPacketBudget)
         environment.metrics.connectionsOpen.decrement()

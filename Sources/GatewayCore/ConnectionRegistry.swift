@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Each shard is confined to its loop, so the data path never takes a lock: a connection
 /// registers and leaves on its own loop, and the admin API hops onto each loop to read or act.
-/// An id encodes its shard (`(id - 1) % shardCount`), so acting on one connection visits one loop.
+/// An id encodes its shard (`(counter - 1) % shardCount`), so acting on one connection visits one
+/// loop, and the node incarnation (``ConnectionIDLayout``), so ids of other nodes are never found.
 public final class ConnectionRegistry: Sendable {
     private struct Shard: Sendable {
         let eventLoop: any EventLoop
@@ -20,10 +21,16 @@ public final class ConnectionRegistry: Sendable {
     }
 
     private let shards: [Shard]
+    public let incarnation: UInt32
+    /// Told of every connection that registers, renames itself or leaves; nil on a single node.
+    public let directory: (any ConnectionDirectorySink)?
     private let open = Atomic<Int>(0)
     private let emptyWaiters = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
 
-    public init(group: any EventLoopGroup) {
+    public init(group: any EventLoopGroup, incarnation: UInt32 = 0, directory: (any ConnectionDirectorySink)? = nil) {
+        precondition(incarnation <= ConnectionIDLayout.maxIncarnation)
+        self.incarnation = incarnation
+        self.directory = directory
         self.shards = group.makeIterator().map {
             Shard(eventLoop: $0, table: .makeBoxSendingValue(ShardTable(), eventLoop: $0))
         }
@@ -72,7 +79,8 @@ public final class ConnectionRegistry: Sendable {
         let index = shardIndex(of: eventLoop)
         let table = shards[index].table
         table.value.issued += 1
-        let id = (table.value.issued - 1) * UInt64(shards.count) + UInt64(index) + 1
+        let counter = (table.value.issued - 1) * UInt64(shards.count) + UInt64(index) + 1
+        let id = ConnectionIDLayout.id(incarnation: incarnation, counter: counter)
         table.value.connections.append(connection, for: id)
         return id
     }
@@ -89,7 +97,12 @@ public final class ConnectionRegistry: Sendable {
     }
 
     private func shardIndex(of id: ConnectionID) -> Int {
-        Int((id - 1) % UInt64(shards.count))
+        Int((ConnectionIDLayout.counter(of: id) - 1) % UInt64(shards.count))
+    }
+
+    /// Whether `id` was issued by this registry's incarnation (the connection may be gone).
+    public func issued(_ id: ConnectionID) -> Bool {
+        ConnectionIDLayout.counter(of: id) > 0 && ConnectionIDLayout.incarnation(of: id) == incarnation
     }
 
     // MARK: The admin side, from any thread
@@ -159,6 +172,24 @@ public final class ConnectionRegistry: Sendable {
         return (total, ids)
     }
 
+    /// Every live connection as the directory records it, one hop per shard: what a node writes
+    /// when it rebuilds its part of the cluster directory.
+    public func directoryEntries() async -> [DirectoryEntry] {
+        var entries: [DirectoryEntry] = []
+        entries.reserveCapacity(openCount)
+        for shard in shards {
+            entries += (try? await shard.eventLoop.submit {
+                var part: [DirectoryEntry] = []
+                shard.table.value.connections.forEach(after: nil) { _, connection in
+                    part.append(connection.directoryEntry)
+                    return true
+                }
+                return part
+            }.get()) ?? []
+        }
+        return entries
+    }
+
     public func snapshot(of id: ConnectionID) async -> ConnectionSnapshot? {
         await withConnection(id) { $0.snapshot() }
     }
@@ -169,7 +200,7 @@ public final class ConnectionRegistry: Sendable {
 
     /// Sends `msg` and waits up to `timeout` for the client's next message whose act is `replyAct`.
     public func request(_ msg: Msg, to id: ConnectionID, replyAct: String, timeout: Duration) async -> RequestOutcome {
-        guard id > 0 else { return .notFound }
+        guard issued(id) else { return .notFound }
         let shard = shards[shardIndex(of: id)]
         let outcome = try? await shard.eventLoop.flatSubmit {
             let answer = shard.eventLoop.makePromise(of: RequestOutcome.self)
@@ -288,7 +319,7 @@ public final class ConnectionRegistry: Sendable {
         _ id: ConnectionID,
         _ body: @escaping @Sendable (ConnectionHandler) -> Result
     ) async -> Result? {
-        guard id > 0 else { return nil }
+        guard issued(id) else { return nil }
         let shard = shards[shardIndex(of: id)]
         return try? await shard.eventLoop.submit {
             shard.table.value.connections[id].map(body)
@@ -333,5 +364,5 @@ public final class ConnectionRegistry: Sendable {
 }
 
 extension ConnectionFilter {
-    var isEmpty: Bool { clientName == nil && remoteAddress == nil }
+    var isEmpty: Bool { clientName == nil && remoteAddress == nil && node == nil }
 }

@@ -19,6 +19,28 @@ public struct ConnectionSnapshot: Sendable, Equatable {
     public var bytesOut: UInt64
     public var inFlight: Int
     public var isClosing: Bool
+    /// The cluster node holding the connection; nil on a single gateway.
+    public var node: String?
+
+    public init(
+        id: ConnectionID, remoteAddress: String, clientName: String?, clientCertificateSubject: String?,
+        connectedAt: Date, lastActiveAt: Date, packetsIn: UInt64, packetsOut: UInt64, bytesIn: UInt64,
+        bytesOut: UInt64, inFlight: Int, isClosing: Bool, node: String?
+    ) {
+        self.id = id
+        self.remoteAddress = remoteAddress
+        self.clientName = clientName
+        self.clientCertificateSubject = clientCertificateSubject
+        self.connectedAt = connectedAt
+        self.lastActiveAt = lastActiveAt
+        self.packetsIn = packetsIn
+        self.packetsOut = packetsOut
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.inFlight = inFlight
+        self.isClosing = isClosing
+        self.node = node
+    }
 }
 
 /// The two clocks a snapshot reads, read once for a whole page of snapshots.
@@ -33,10 +55,14 @@ public struct ConnectionFilter: Sendable, Equatable {
     public var clientName: String?
     /// Exact `ip:port`, or an ip alone matching every port.
     public var remoteAddress: String?
+    /// The cluster node holding the connection. The registry knows no node names, so a filter
+    /// that still names one when it reaches the registry matches nothing.
+    public var node: String?
 
-    public init(clientName: String? = nil, remoteAddress: String? = nil) {
+    public init(clientName: String? = nil, remoteAddress: String? = nil, node: String? = nil) {
         self.clientName = clientName
         self.remoteAddress = remoteAddress
+        self.node = node
     }
 }
 
@@ -46,6 +72,12 @@ public struct ConnectionPage: Sendable {
     public var connections: [ConnectionSnapshot]
     /// The cursor for the next page, nil on the last.
     public var next: ConnectionID?
+
+    public init(total: Int, connections: [ConnectionSnapshot], next: ConnectionID?) {
+        self.total = total
+        self.connections = connections
+        self.next = next
+    }
 }
 
 public enum PushOutcome: Sendable, Equatable {

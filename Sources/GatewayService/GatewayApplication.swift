@@ -1,4 +1,5 @@
 import GatewayAdmin
+import GatewayCluster
 import GatewayCore
 import GatewayCurl
 import GatewayUpstream
@@ -16,7 +17,8 @@ import SettingsText
 /// Order matters: the gtcp listener drains first (clients get their replies, then `doexit`),
 /// while the admin API still answers `/readyz` with 503 and the upstream still delivers; then
 /// the lifecycle events the closed connections left are sent; libcurl's thread stops last, once
-/// nothing can ask it for more.
+/// nothing can ask it for more. In cluster mode the node joins (schema, registration) before
+/// anything starts, and leaves the directory and closes the database pool after the listeners.
 public struct GatewayApplication {
     private let loader: SettingsLoader
     private let settings: GatewaySettings
@@ -37,8 +39,13 @@ public struct GatewayApplication {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let prometheus = PrometheusCollectorRegistry()
-        let metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: prometheus))
-        let registry = ConnectionRegistry(group: group)
+        let factory = PrometheusMetricsFactory(registry: prometheus)
+        var cluster: Cluster?
+        if let configuration = settings.cluster {
+            cluster = try await Cluster.join(configuration, group: group, metrics: factory, logger: logger)
+        }
+        let registry = cluster?.registry ?? ConnectionRegistry(group: group)
+        let metrics = GatewayMetrics(factory: factory)
         let notifier = SystemdNotifier()
         let logger = self.logger
         let readiness = GatewayReadiness(
@@ -98,6 +105,9 @@ public struct GatewayApplication {
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
         ]
+        if let cluster {
+            services += cluster.services
+        }
         if let curl {
             services.append(CurlService(client: curl))
         }
@@ -114,7 +124,8 @@ public struct GatewayApplication {
             services.append(
                 AdminAPI.application(
                     configuration: configuration,
-                    registry: registry,
+                    connections: cluster.map { $0.connections(commands: nil) } ?? registry,
+                    cluster: cluster?.nodes,
                     readiness: readiness,
                     metrics: prometheus,
                     logger: adminLogger,

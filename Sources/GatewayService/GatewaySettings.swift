@@ -1,4 +1,5 @@
 import GatewayAdmin
+import GatewayCluster
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -46,6 +47,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var adminTLS: TLSFiles?
     public var adminToken: String?
     public var admin: AdminConnectionLimits
+    /// nil: a single gateway, no database.
+    public var cluster: ClusterConfiguration?
     public var shutdownGrace: Duration
     public var logLevel: Logger.Level
     public var logFormat: LogFormat

@@ -1,5 +1,6 @@
 import GatewayAdmin
 import GatewayCurl
+import GatewayCluster
 import GatewayUpstream
 import GtcpWire
 import Logging
@@ -151,6 +152,24 @@ public enum SettingKeys {
             + "Their descriptors are held back from gtcp clients",
         default: 256, live: false, .integer(1...100_000), current: { $0.admin.maxConnections })
 
+    public static let clusterDatabaseURL = SettingKey<ClusterDatabaseURL?>(
+        "cluster-database-url", "url",
+        "PostgreSQL the nodes of a cluster share, postgres://user@host:5432/database[?sslmode=require]; none: a single gateway",
+        default: nil, live: false, .clusterDatabaseURL, current: { $0.cluster?.database })
+
+    /// Unset, the systemd credential `cluster-password` is used when there is one (``SettingsLoader``).
+    public static let clusterPasswordFile = SettingKey<String?>(
+        "cluster-password-file", "path", "File holding the password of cluster-database-url's user",
+        default: nil, live: false, .secretFile, current: { $0.cluster?.password })
+
+    public static let nodeName = SettingKey<String?>(
+        "node-name", "name", "This gateway's name in the cluster, unique among its live nodes; none: the host name",
+        default: nil, live: false, .nodeName, current: { $0.cluster?.nodeName })
+
+    public static let clusterLease = SettingKey(
+        "cluster-lease", "duration", "A node that has not renewed its lease for this long counts as gone",
+        default: .seconds(10), live: false, .leaseDuration, current: { $0.cluster?.lease })
+
     public static let shutdownGrace = SettingKey(
         "shutdown-grace", "duration", "On stop, how long connections get to finish before they are closed",
         default: .seconds(10), live: false, .duration, current: { $0.shutdownGrace })
@@ -176,7 +195,8 @@ public enum SettingKeys {
         upstreamMaxConnections,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, adminHeaderTimeout, adminIdleTimeout,
-        adminMaxConnections, shutdownGrace, logLevel, logFormat, portsFile,
+        adminMaxConnections, clusterDatabaseURL, clusterPasswordFile, nodeName, clusterLease, shutdownGrace, logLevel,
+        logFormat, portsFile,
     ]
 
     static let byName: [String: any AnySettingKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

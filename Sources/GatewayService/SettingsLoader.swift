@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAdmin
+import GatewayCluster
 import GatewayCore
 import GatewayUpstream
 import GtcpWire
@@ -51,7 +52,9 @@ public struct SettingsLoader: Sendable {
         }
 
         var resolver = Resolver(given: given, routes: routes)
-        let settings = resolver.settings(environmentToken: environment[Self.adminTokenVariable])
+        let settings = resolver.settings(
+            environmentToken: environment[Self.adminTokenVariable],
+            credentialsDirectory: environment["CREDENTIALS_DIRECTORY"])
         problems += resolver.problems
         guard let settings, problems.isEmpty else { throw SettingsError(problems: problems) }
         return settings
@@ -111,7 +114,7 @@ private struct Resolver {
         }
     }
 
-    mutating func settings(environmentToken: String?) -> GatewaySettings? {
+    mutating func settings(environmentToken: String?, credentialsDirectory: String?) -> GatewaySettings? {
         typealias K = SettingKeys
         let listen = value(K.listen)
         let framing = framing()
@@ -146,6 +149,7 @@ private struct Resolver {
         let adminHeaderTimeout = value(K.adminHeaderTimeout)
         let adminIdleTimeout = value(K.adminIdleTimeout)
         let adminMaxConnections = value(K.adminMaxConnections)
+        let cluster = cluster(credentialsDirectory: credentialsDirectory)
         let shutdownGrace = value(K.shutdownGrace)
         let logLevel = value(K.logLevel)
         let logFormat = value(K.logFormat)
@@ -169,8 +173,8 @@ private struct Resolver {
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads,
             let upstreamMaxConnections, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
-            let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let shutdownGrace,
-            let logLevel, let logFormat, let portsFile
+            let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let cluster,
+            let shutdownGrace, let logLevel, let logFormat, let portsFile
         else { return nil }
         let hasUpstream = upstreamURL != nil || !routes.isEmpty
 
@@ -194,6 +198,7 @@ private struct Resolver {
             adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken,
             admin: AdminConnectionLimits(
                 headerTimeout: adminHeaderTimeout, idleTimeout: adminIdleTimeout, maxConnections: adminMaxConnections),
+            cluster: cluster,
             shutdownGrace: shutdownGrace,
             logLevel: logLevel, logFormat: logFormat, portsFile: portsFile
         )
@@ -223,6 +228,42 @@ private struct Resolver {
             problems.append(error.description)
             return nil
         }
+    }
+
+    /// Cluster mode is on when a database URL is given; its password comes from
+    /// `cluster-password-file`, else from the systemd credential `cluster-password` if any.
+    private mutating func cluster(credentialsDirectory: String?) -> ClusterConfiguration?? {
+        typealias K = SettingKeys
+        guard let url = value(K.clusterDatabaseURL), let passwordFile = value(K.clusterPasswordFile),
+            let nodeName = value(K.nodeName), let lease = value(K.clusterLease)
+        else { return nil }
+        guard let url else {
+            if passwordFile != nil {
+                problems.append("\(K.clusterPasswordFile.name) needs \(K.clusterDatabaseURL.name)")
+                return nil
+            }
+            return .some(nil)
+        }
+        var password = passwordFile
+        if password == nil, let credentialsDirectory {
+            let credential = credentialsDirectory + "/cluster-password"
+            if FileManager.default.fileExists(atPath: credential) {
+                do {
+                    password = try K.clusterPasswordFile.parse([credential])
+                } catch {
+                    problems.append(error.message)
+                    return nil
+                }
+            }
+        }
+        let name = nodeName ?? NodeName.hostName
+        guard NodeName.isValid(name) else {
+            problems.append(
+                "\(K.nodeName.name) is not set and the host name \(SettingProblem.quoted(name)) is not a valid node name: "
+                    + "set \(K.nodeName.name)")
+            return nil
+        }
+        return .some(ClusterConfiguration(database: url, password: password, nodeName: name, lease: lease))
     }
 
     /// The token comes from `admin-token-file` or from the variable holding the token itself,

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCluster
 import GatewayUpstream
 import Logging
 import SettingsText
@@ -123,7 +124,7 @@ extension ValueSyntax where Value == String? {
 
     /// A file holding a secret: the value is the file's content, trimmed; empty path means none.
     static let secretFile = ValueSyntax(
-        allowed: "a readable file holding the token", isList: false,
+        allowed: "a readable file holding the secret", isList: false,
         parse: { key, texts throws(SettingProblem) in
             let path = texts.last ?? ""
             if path.isEmpty { return nil }
@@ -169,5 +170,63 @@ extension ValueSyntax where Value == [UpstreamHeader] {
             !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
         else { return nil }
         return UpstreamHeader(name: String(name), value: value)
+    }
+}
+
+extension ValueSyntax where Value == ClusterDatabaseURL? {
+    /// Empty means no cluster.
+    static let clusterDatabaseURL = ValueSyntax(
+        allowed: "postgres://user@host:5432/database", isList: false,
+        parse: { key, texts throws(SettingProblem) in
+            let text = texts.last ?? ""
+            if text.isEmpty { return nil }
+            do throws(ClusterDatabaseURLError) {
+                return try ClusterDatabaseURL(parsing: text)
+            } catch {
+                // The text is not repeated: a password put in the URL by mistake stays out of logs.
+                throw SettingProblem("\(key) \(error.reason)")
+            }
+        },
+        format: { $0.map { .single($0.description) } ?? .unset }
+    )
+}
+
+extension ValueSyntax where Value == String? {
+    /// Letters, digits, `.`, `_` and `-`, as host names are; empty means the host name.
+    static let nodeName = ValueSyntax.single(
+        "1 to 63 letters, digits, '.', '_' or '-'", format: { $0.map { .single($0) } ?? .unset }
+    ) { text -> String?? in
+        if text.isEmpty { return .some(nil) }
+        return NodeName.isValid(text) ? .some(text) : nil
+    }
+}
+
+extension ValueSyntax where Value == Duration {
+    /// Renewed three times per lease, so under a second would mean constant writes.
+    static let leaseDuration = ValueSyntax.single(
+        "a duration of at least 1s like 10s or 1m", format: { .single(DurationText.format($0)) }
+    ) { text in
+        DurationText.parse(text).flatMap { $0 >= .seconds(1) ? $0 : nil }
+    }
+}
+
+enum NodeName {
+    static func isValid(_ name: String) -> Bool {
+        (1...63).contains(name.utf8.count)
+            && name.utf8.allSatisfy { $0.isASCIILetterOrDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// The host name, as `node-name` defaults to it.
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(cString: buffer)
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }

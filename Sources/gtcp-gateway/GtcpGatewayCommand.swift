@@ -11,6 +11,7 @@ struct GtcpGatewayCommand: AsyncParsableCommand {
             CheckConfigCommand.self,
             ExampleUpstreamCommand.self,
             BenchCommand.self,
+            ClusterSchemaCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

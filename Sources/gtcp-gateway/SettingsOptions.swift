@@ -46,6 +46,10 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.adminIdleTimeout.name), help: help(K.adminIdleTimeout)) var adminIdleTimeout: String?
     @Option(name: .customLong(K.adminMaxConnections.name), help: help(K.adminMaxConnections))
     var adminMaxConnections: String?
+    @Option(name: .customLong(K.clusterDatabaseURL.name), help: help(K.clusterDatabaseURL)) var clusterDatabaseURL: String?
+    @Option(name: .customLong(K.clusterPasswordFile.name), help: help(K.clusterPasswordFile)) var clusterPasswordFile: String?
+    @Option(name: .customLong(K.nodeName.name), help: help(K.nodeName)) var nodeName: String?
+    @Option(name: .customLong(K.clusterLease.name), help: help(K.clusterLease)) var clusterLease: String?
     @Option(name: .customLong(K.shutdownGrace.name), help: help(K.shutdownGrace)) var shutdownGrace: String?
     @Option(name: .customLong(K.logLevel.name), help: help(K.logLevel)) var logLevel: String?
     @Option(name: .customLong(K.logFormat.name), help: help(K.logFormat)) var logFormat: String?
@@ -70,6 +74,8 @@ struct SettingsOptions: ParsableArguments {
             (K.adminTLSKey.name, adminTLSKey), (K.adminTokenFile.name, adminTokenFile),
             (K.adminHeaderTimeout.name, adminHeaderTimeout), (K.adminIdleTimeout.name, adminIdleTimeout),
             (K.adminMaxConnections.name, adminMaxConnections),
+            (K.clusterDatabaseURL.name, clusterDatabaseURL), (K.clusterPasswordFile.name, clusterPasswordFile),
+            (K.nodeName.name, nodeName), (K.clusterLease.name, clusterLease),
             (K.shutdownGrace.name, shutdownGrace), (K.logLevel.name, logLevel), (K.logFormat.name, logFormat),
             (K.portsFile.name, portsFile),
         ]

@@ -27,7 +27,7 @@ struct AdminTLSTests {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(
             configuration: AdminConfiguration(port: 0),
-            registry: ConnectionRegistry(group: MultiThreadedEventLoopGroup.singleton),
+            connections: ConnectionRegistry(group: MultiThreadedEventLoopGroup.singleton),
             readiness: GatewayReadiness(listeners: 1),
             metrics: PrometheusCollectorRegistry(),
             logger: logger,

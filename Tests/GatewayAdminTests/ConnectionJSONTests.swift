@@ -14,7 +14,7 @@ import Testing
             #"{"bytesIn":4120,"bytesOut":96,"clientCertificateSubject":"CN=a\\,b","clientName":"q\"b\\s/\n\t\u0001\u001f"#
             + "\u{7F}é€😀"
             + #"\u003c\u0026\u003e\u2028","closing":true,"connectedAt":"2025-01-31T09:15:02.125Z","id":7,"inFlight":1,"#
-            + #""lastActiveAt":"2025-01-31T09:16:40.250Z","packetsIn":101,"packetsOut":3,"remoteAddress":"[::1]:9"}"#
+            + #""lastActiveAt":"2025-01-31T09:16:40.250Z","node":null,"packetsIn":101,"packetsOut":3,"remoteAddress":"[::1]:9"}"#
         #expect(String(buffer: ConnectionJSON.one(snapshot)) == expected)
     }
 
@@ -25,7 +25,7 @@ import Testing
         let text = String(buffer: ConnectionJSON.list(page))
         #expect(text.hasPrefix(#"{"connections":[{"bytesIn":4120,"#))
         #expect(text.contains(#""remoteAddress":"127.0.0.1:40001"},{"bytesIn""#))
-        #expect(text.hasSuffix(#""id":18446744073709551615,"inFlight":1,"lastActiveAt":"2025-01-31T09:16:40.250Z","packetsIn":101,"packetsOut":3,"remoteAddress":"127.0.0.1:51615"}],"next":"18446744073709551615","total":9}"#))
+        #expect(text.hasSuffix(#""id":18446744073709551615,"inFlight":1,"lastActiveAt":"2025-01-31T09:16:40.250Z","node":null,"packetsIn":101,"packetsOut":3,"remoteAddress":"127.0.0.1:51615"}],"next":"18446744073709551615","total":9}"#))
     }
 
     /// Byte for byte what the `Encodable` answer was wherever strings need no HTML escape, and
@@ -89,6 +89,7 @@ extension ConnectionBody {
             clientCertificateSubject: snapshot.clientCertificateSubject,
             connectedAt: snapshot.connectedAt.formatted(format), lastActiveAt: snapshot.lastActiveAt.formatted(format),
             packetsIn: snapshot.packetsIn, packetsOut: snapshot.packetsOut, bytesIn: snapshot.bytesIn,
-            bytesOut: snapshot.bytesOut, inFlight: snapshot.inFlight, closing: snapshot.isClosing)
+            bytesOut: snapshot.bytesOut, inFlight: snapshot.inFlight, closing: snapshot.isClosing,
+            node: snapshot.node)
     }
 }

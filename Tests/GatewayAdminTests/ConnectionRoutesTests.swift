@@ -20,7 +20,7 @@ import Testing
             #expect(list.count == 2)
             #expect(Set(list[0].keys) == [
                 "id", "remoteAddress", "clientName", "clientCertificateSubject", "connectedAt", "lastActiveAt",
-                "packetsIn", "packetsOut", "bytesIn", "bytesOut", "inFlight", "closing",
+                "packetsIn", "packetsOut", "bytesIn", "bytesOut", "inFlight", "closing", "node",
             ])
             #expect(list[0]["clientCertificateSubject"] as? String == "CN=sensor-7,O=Fleet")
             #expect(list[1]["clientCertificateSubject"] is NSNull)

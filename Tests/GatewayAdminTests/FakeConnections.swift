@@ -108,7 +108,8 @@ extension ConnectionSnapshot {
             bytesIn: 4120,
             bytesOut: 96,
             inFlight: 1,
-            isClosing: closing
+            isClosing: closing,
+            node: nil
         )
     }
 }

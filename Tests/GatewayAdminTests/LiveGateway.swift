@@ -45,7 +45,7 @@ struct LiveGateway {
         let (adminPorts, adminPortSink) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(
             configuration: AdminConfiguration(port: 0, token: AdminToken(token)),
-            registry: registry,
+            connections: registry,
             readiness: readiness,
             metrics: prometheus,
             logger: logger,
@@ -150,6 +150,7 @@ struct ConnectionBody: Codable, Equatable {
     let bytesOut: UInt64
     let inFlight: Int
     let closing: Bool
+    let node: String?
 
     // By hand, so that absent names are written as `null` like the API does, not left out.
     func encode(to encoder: any Encoder) throws {
@@ -166,6 +167,7 @@ struct ConnectionBody: Codable, Equatable {
         try container.encode(bytesOut, forKey: .bytesOut)
         try container.encode(inFlight, forKey: .inFlight)
         try container.encode(closing, forKey: .closing)
+        try container.encode(node, forKey: .node)
     }
 }
 

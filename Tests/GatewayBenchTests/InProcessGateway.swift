@@ -35,7 +35,7 @@ struct InProcessGateway {
         let (adminPorts, adminPortContinuation) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(
             configuration: AdminConfiguration(port: 0),
-            registry: registry,
+            connections: registry,
             readiness: readiness,
             metrics: PrometheusCollectorRegistry(),
             logger: logger,

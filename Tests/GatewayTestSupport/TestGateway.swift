@@ -21,11 +21,12 @@ public struct TestGateway: Sendable {
         upstream: (any Upstream)? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         tls: LiveTLSContext? = nil,
+        directory: (any ConnectionDirectorySink)? = nil,
         _ body: (TestGateway) async throws -> Result
     ) async throws -> Result {
         let logger = Logger.quiet("gtcp-gateway-test")
         let group = MultiThreadedEventLoopGroup.singleton
-        let registry = ConnectionRegistry(group: group)
+        let registry = ConnectionRegistry(group: group, directory: directory)
         let livePolicy = LivePolicy(policy)
         let server = GatewayServer(
             configuration: configuration,

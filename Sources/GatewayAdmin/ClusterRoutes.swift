@@ -1,0 +1,48 @@
+import GatewayCore
+import Hummingbird
+
+/// `GET /cluster/nodes`: the nodes of the cluster with their lease state and connection counts.
+struct ClusterRoutes<Context: RequestContext> {
+    let cluster: any AdminCluster
+
+    func register(on router: Router<Context>) {
+        router.get("/cluster/nodes", use: self.nodes)
+        router.methodNotAllowed("/cluster/nodes", allowing: [.get])
+    }
+
+    @Sendable func nodes(_ request: Request, context: Context) async throws -> Response {
+        _ = try request.query(allowing: [])
+        let nodes = try await self.cluster.nodes()
+        return try JSONResponse.make(NodesJSON(nodes: nodes.map(NodeJSON.init)))
+    }
+}
+
+struct NodesJSON: Encodable {
+    let nodes: [NodeJSON]
+}
+
+struct NodeJSON: Encodable {
+    let name: String
+    let incarnation: UInt32
+    let startedAt: String
+    let leaseExpiresAt: String
+    let live: Bool
+    let connections: Int
+    /// The node that answered.
+    let isSelf: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case name, incarnation, startedAt, leaseExpiresAt, live, connections
+        case isSelf = "self"
+    }
+
+    init(_ node: ClusterNodeInfo) {
+        self.name = node.name
+        self.incarnation = node.incarnation
+        self.startedAt = UTCTimestamp.string(node.startedAt)
+        self.leaseExpiresAt = UTCTimestamp.string(node.leaseExpiresAt)
+        self.live = node.isLive
+        self.connections = node.connections
+        self.isSelf = node.isSelf
+    }
+}

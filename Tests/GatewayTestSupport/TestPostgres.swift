@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOConcurrencyHelpers
+
+/// A throwaway PostgreSQL 15 server on a loopback port, in a temporary directory, for the
+/// cluster tests: initdb and pg_ctl as the postgres user when the tests run as root, no systemd.
+///
+/// ``shared()`` is one server per test process, each test taking a fresh database from it;
+/// a test that stops and starts the server (an outage) starts one of its own. Every server is
+/// stopped when the process exits, and one a crashed test process left behind is stopped by the
+/// next that starts.
+public final class TestPostgres: Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
+
+    public let port: Int
+    /// Holds `data/`, the server's log and its Unix socket.
+    public let directory: String
+
+    private static let started = NIOLockedValueBox<[TestPostgres]>([])
+    private static let sharedServer = NIOLockedValueBox<TestPostgres?>(nil)
+    private static let databases = NIOLockedValueBox(0)
+
+    /// The process's server, started on first use.
+    public static func shared() throws -> TestPostgres {
+        try sharedServer.withLockedValue { server in
+            if let server { return server }
+            let started = try TestPostgres()
+            server = started
+            return started
+        }
+    }
+
+    /// A new server of its own.
+    public init() throws {
+        guard access(Self.binaries + "/initdb", X_OK) == 0 else {
+            throw TestPostgresError("PostgreSQL 15 is not installed (no \(Self.binaries)/initdb): run `make deps`")
+        }
+        Self.stopAbandoned()
+        var template = Array("/tmp/gtcp-pg-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestPostgresError("mkdtemp failed: errno \(errno)") }
+        directory = String(cString: made)
+        try Self.write("\(getpid())\n", to: directory + "/owner.pid")
+        if getuid() == 0, let postgres = getpwnam("postgres") {
+            chown(directory, postgres.pointee.pw_uid, postgres.pointee.pw_gid)
+        }
+        try Self.run(
+            Self.binaries + "/initdb", ["-D", directory + "/data", "-U", "postgres", "-A", "trust", "--no-sync"],
+            in: directory)
+        var lastFailure = ""
+        for _ in 0..<8 {
+            let candidate = Int.random(in: 15_000..<30_000)
+            do {
+                try Self.run(Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: candidate), in: directory)
+                port = candidate
+                Self.started.withLockedValue { $0.append(self) }
+                if Self.started.withLockedValue({ $0.count }) == 1 {
+                    atexit { TestPostgres.stopAll() }
+                }
+                return
+            } catch {
+                lastFailure = "\(error)"
+            }
+        }
+        throw TestPostgresError("PostgreSQL did not start on any of 8 ports: \(lastFailure)")
+    }
+
+    /// `postgres://postgres@127.0.0.1:PORT/DATABASE`, the trust login of the tests.
+    public func url(database: String) -> String {
+        "postgres://postgres@127.0.0.1:\(port)/\(database)"
+    }
+
+    /// A new, empty database, named uniquely in this process.
+    public func createDatabase() throws -> String {
+        let number = Self.databases.withLockedValue {
+            $0 += 1
+            return $0
+        }
+        let name = "gtcp_test_\(number)"
+        try psql("CREATE DATABASE \(name)")
+        return name
+    }
+
+    /// Runs SQL as the superuser; what psql printed (unaligned, tuples only).
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
+        try Self.run(
+            Self.binaries + "/psql",
+            ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
+             "-At", "-c", sql],
+            in: directory, asPostgres: false)
+    }
+
+    /// Stops the server at once, as a crash or a pulled cable would for its clients.
+    public func stop() throws {
+        try Self.run(Self.binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], in: directory)
+    }
+
+    /// Starts it again on the same port after ``stop()``.
+    public func start() throws {
+        try Self.run(Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: port), in: directory)
+    }
+
+    private static func startArguments(directory: String, port: Int) -> [String] {
+        [
+            "-D", directory + "/data", "-l", directory + "/server.log", "-w",
+            "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+            "start",
+        ]
+    }
+
+    private static func stopAll() {
+        for server in started.withLockedValue({ $0 }) {
+            try? server.stop()
+            _ = try? run("/bin/rm", ["-rf", server.directory], in: "/", asPostgres: false)
+        }
+    }
+
+    /// Servers whose test process is gone: stopped and removed.
+    private static func stopAbandoned() {
+        guard let listing = opendir("/tmp") else { return }
+        defer { closedir(listing) }
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix("gtcp-pg-") else { continue }
+            let directory = "/tmp/" + name
+            guard let owner = try? read(directory + "/owner.pid"),
+                let pid = owner.split(separator: "\n").first.flatMap({ pid_t($0) }),
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            _ = try? run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], in: directory)
+            _ = try? run("/bin/rm", ["-rf", directory], in: "/", asPostgres: false)
+        }
+    }
+
+    /// Runs a command to its end, as the postgres user when the tests run as root.
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String], in directory: String, asPostgres: Bool = true)
+        throws -> String
+    {
+        let asOtherUser = asPostgres && getuid() == 0
+        let (status, output) = try SpawnedProcess.run(
+            asOtherUser ? "/usr/sbin/runuser" : executable,
+            asOtherUser ? ["-u", "postgres", "--", executable] + arguments : arguments,
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PGCONNECT_TIMEOUT": "5"],
+            workingDirectory: directory)
+        guard status == 0 else {
+            throw TestPostgresError("\(executable) \(arguments.joined(separator: " ")) exited with \(status): \(output)")
+        }
+        return output
+    }
+
+    private static func write(_ text: String, to path: String) throws {
+        guard let file = fopen(path, "w") else { throw TestPostgresError("cannot write \(path)") }
+        fputs(text, file)
+        fclose(file)
+    }
+
+    private static func read(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw TestPostgresError("cannot read \(path)") }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        return fgets(&buffer, 64, file).map { String(cString: $0) } ?? ""
+    }
+}
+
+public struct TestPostgresError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
