@@ -1,5 +1,6 @@
 import GatewayCore
 import Hummingbird
+import SettingsText
 
 /// `GET /cluster/nodes`: the nodes of the cluster with their lease state and connection counts.
 struct ClusterRoutes<Context: RequestContext> {

@@ -15,7 +15,7 @@ func withAdminListener(
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     let admin = AdminAPI.application(
         configuration: AdminConfiguration(port: 0, limits: limits),
-        registry: ConnectionRegistry(group: MultiThreadedEventLoopGroup.singleton),
+        connections: ConnectionRegistry(group: MultiThreadedEventLoopGroup.singleton),
         readiness: GatewayReadiness(listeners: 1),
         metrics: PrometheusCollectorRegistry(),
         logger: logger,

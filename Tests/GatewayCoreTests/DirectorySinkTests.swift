@@ -1,3 +1,4 @@
+import GatewayTestSupport
 @testable import GatewayCore
 import GtcpWire
 import NIOConcurrencyHelpers
