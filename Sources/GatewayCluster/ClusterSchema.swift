@@ -46,7 +46,21 @@ public enum ClusterSchema {
                 "CREATE INDEX IF NOT EXISTS connections_incarnation ON \(name).connections (incarnation)",
                 "CREATE INDEX IF NOT EXISTS connections_client_name ON \(name).connections (client_name)",
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            statements: [
+                // Command bus messages too large for NOTIFY (8000 bytes), each read once and
+                // deleted by its receiver; rows no node took are purged after a minute.
+                """
+                CREATE TABLE IF NOT EXISTS \(name).commands (
+                    id bigserial PRIMARY KEY,
+                    body text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 
     /// Creates the schema unless it exists; a role that owns the schema but may not create

@@ -105,8 +105,9 @@ public struct GatewayApplication {
         var services: [any Service] = [
             SystemdService(notifier: notifier, registry: registry, group: group, logger: logger)
         ]
-        if let cluster {
-            services += cluster.services
+        let commandBus = cluster.map { CommandBus(cluster: $0, metrics: factory, logger: logger) }
+        if let cluster, let commandBus {
+            services += cluster.services + [commandBus]
         }
         if let curl {
             services.append(CurlService(client: curl))
@@ -124,7 +125,7 @@ public struct GatewayApplication {
             services.append(
                 AdminAPI.application(
                     configuration: configuration,
-                    connections: cluster.map { $0.connections(commands: nil) } ?? registry,
+                    connections: cluster.map { $0.connections(commands: commandBus?.router) } ?? registry,
                     cluster: cluster?.nodes,
                     readiness: readiness,
                     metrics: prometheus,
