@@ -7,7 +7,7 @@ BIN_DEBUG = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 EXAMPLE_UPSTREAM ?= 127.0.0.1:8080
 VENV = .venv
 
-.PHONY: all deps build release run test test-swift test-interop test-contract test-console test-systemd test-systemd-vm bench clean install
+.PHONY: all deps build release run run-cluster test test-swift test-interop test-contract test-console test-systemd test-systemd-vm bench clean install
 
 all: build
 
@@ -35,6 +35,11 @@ run: build
 	@$(BIN_DEBUG)/gtcp-gateway example-upstream --listen $(EXAMPLE_UPSTREAM) & \
 	upstream=$$!; trap 'kill $$upstream 2>/dev/null' EXIT; \
 	$(BIN_DEBUG)/gtcp-gateway serve --upstream 'http://$(EXAMPLE_UPSTREAM)/acts/{act}'
+
+# Two gateways in cluster mode sharing a throwaway PostgreSQL, with the example upstream, all on
+# loopback (deploy/README.md, "Run a cluster"); Ctrl-C stops everything.
+run-cluster: build
+	scripts/run-cluster.sh $(BIN_DEBUG)/gtcp-gateway
 
 # Every test and check; CI runs exactly this.
 test: deps test-swift test-interop test-contract test-console test-systemd fuzz-smoke test-tsan
