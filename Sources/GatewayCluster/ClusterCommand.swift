@@ -1,8 +1,10 @@
+import Foundation
 import GatewayCore
 import GtcpWire
 
 /// An admin command that one node asks the node holding a connection to carry out.
 enum ClusterCommand: Codable, Sendable, Equatable {
+    case snapshot(id: ConnectionID)
     case push(id: ConnectionID, act: String, data: String)
     case request(id: ConnectionID, act: String, data: String, replyAct: String, timeoutMs: Int64)
     case doexit(id: ConnectionID, data: String, graceMs: Int64?)
@@ -13,6 +15,7 @@ enum ClusterCommand: Codable, Sendable, Equatable {
     /// What problems call it.
     var name: String {
         switch self {
+        case .snapshot: "snapshot"
         case .push: "push"
         case .request: "request"
         case .doexit: "doexit"
@@ -40,6 +43,47 @@ enum ClusterReply: Codable, Sendable, Equatable {
     case timedOut
     case connectionClosed
     case count(Int)
+    /// The connection with its counters, nil when the node holds no such connection.
+    case snapshot(ConnectionSnapshotWire?)
+}
+
+/// A `ConnectionSnapshot` as it crosses the bus; the receiver knows which node sent it.
+struct ConnectionSnapshotWire: Codable, Sendable, Equatable {
+    var id: ConnectionID
+    var remoteAddress: String
+    var clientName: String?
+    var clientCertificateSubject: String?
+    var connectedAt: Date
+    var lastActiveAt: Date
+    var packetsIn: UInt64
+    var packetsOut: UInt64
+    var bytesIn: UInt64
+    var bytesOut: UInt64
+    var inFlight: Int
+    var isClosing: Bool
+
+    init(_ snapshot: ConnectionSnapshot) {
+        id = snapshot.id
+        remoteAddress = snapshot.remoteAddress
+        clientName = snapshot.clientName
+        clientCertificateSubject = snapshot.clientCertificateSubject
+        connectedAt = snapshot.connectedAt
+        lastActiveAt = snapshot.lastActiveAt
+        packetsIn = snapshot.packetsIn
+        packetsOut = snapshot.packetsOut
+        bytesIn = snapshot.bytesIn
+        bytesOut = snapshot.bytesOut
+        inFlight = snapshot.inFlight
+        isClosing = snapshot.isClosing
+    }
+
+    func snapshot(node: String) -> ConnectionSnapshot {
+        ConnectionSnapshot(
+            id: id, remoteAddress: remoteAddress, clientName: clientName,
+            clientCertificateSubject: clientCertificateSubject, connectedAt: connectedAt, lastActiveAt: lastActiveAt,
+            packetsIn: packetsIn, packetsOut: packetsOut, bytesIn: bytesIn, bytesOut: bytesOut, inFlight: inFlight,
+            isClosing: isClosing, node: node)
+    }
 }
 
 extension ClusterReply {

@@ -7,6 +7,8 @@ import GtcpWire
 /// node in the directory; an implementation throws `ClusterUnavailable` naming the node when it
 /// does not answer in time, so the caller gets a 503, never a 202 for something not done.
 public protocol ClusterCommandRouting: Sendable {
+    /// The connection with the owner's counters, which the directory does not hold.
+    func snapshot(of id: ConnectionID, on node: ClusterNode) async throws -> ConnectionSnapshot?
     func push(_ msg: Msg, to id: ConnectionID, on node: ClusterNode) async throws -> PushOutcome
     func request(
         _ msg: Msg, to id: ConnectionID, on node: ClusterNode, replyAct: String, timeout: Duration

@@ -49,7 +49,8 @@ public struct ClusterConnections: AdminConnections {
         if registry.issued(id) {
             return await registry.snapshot(of: id).map(stamped)
         }
-        return try await directory.snapshot(of: id)
+        guard let (owner, commands) = try await owner(of: id) else { return nil }
+        return try await commands.snapshot(of: id, on: owner)
     }
 
     // MARK: Commands for one connection

@@ -54,20 +54,6 @@ public struct ClusterDirectory: Sendable {
         return ConnectionPage(total: total, connections: kept, next: more ? kept.last?.id : nil)
     }
 
-    /// The connection with `id` on another live node, as the directory records it.
-    func snapshot(of id: ConnectionID) async throws -> ConnectionSnapshot? {
-        let key = Int64(bitPattern: id)
-        return try await run { client, logger in
-            try await client.query(
-                """
-                SELECT c.id, c.remote_address, c.client_name, c.certificate_subject, c.connected_at, n.name
-                FROM \(unescaped: Self.schema).connections c JOIN \(unescaped: Self.schema).nodes n USING (incarnation)
-                WHERE c.id = \(key) AND n.lease_expires_at > now()
-                """, logger: logger
-            ).collect().first.map(Self.snapshot)
-        }
-    }
-
     /// The live node of `incarnation`; nil when it is gone (crashed, stopped or partitioned away).
     func liveNode(incarnation: UInt32) async throws -> ClusterNode? {
         try await liveNodes().first { $0.incarnation == incarnation }

@@ -8,6 +8,13 @@ import GtcpWire
 struct CommandRouter: ClusterCommandRouting {
     let bus: CommandBus
 
+    func snapshot(of id: ConnectionID, on node: ClusterNode) async throws -> ConnectionSnapshot? {
+        try await send(.snapshot(id: id), to: node, about: id) { reply -> ConnectionSnapshot?? in
+            guard case .snapshot(let wire) = reply else { return nil }
+            return .some(wire.map { $0.snapshot(node: node.name) })
+        }
+    }
+
     func push(_ msg: Msg, to id: ConnectionID, on node: ClusterNode) async throws -> PushOutcome {
         try await send(.push(id: id, act: msg.act, data: msg.data), to: node, about: id, \.pushOutcome)
     }

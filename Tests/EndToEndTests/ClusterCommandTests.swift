@@ -23,6 +23,11 @@ struct ClusterCommandTests {
         #expect(pushed.status == 202)
         #expect(String(decoding: pushed.body, as: UTF8.self) == #"{"id":\#(id),"status":"sent"}"#)
         #expect(try await client.next() == Msg(act: "notice", data: data))
+        // The holding node's own counters: the hello and its answer, then the push.
+        let shown = try await a.admin("/connections/\(id)")
+        let text = String(decoding: shown.body, as: UTF8.self)
+        #expect(shown.status == 200)
+        #expect(text.contains(#""node":"c""#) && text.contains(#""packetsIn":1,"#) && text.contains(#""packetsOut":2,"#), "\(text)")
 
         // 60 KB does not fit a NOTIFY: it goes through the command table, which is empty after.
         let large = String(repeating: "0123456789", count: 6000)

@@ -21,6 +21,8 @@ import Testing
         .reply(correlation: 7, reply: .answered(act: "pong", data: "{\"ok\":true}")),
         .reply(correlation: 8, reply: .tooManyWaiting(limit: 16)),
         .reply(correlation: 9, reply: .count(20_000)),
+        .command(correlation: 10, origin: "gtcp_node_1", command: .snapshot(id: 3)),
+        .reply(correlation: 10, reply: .snapshot(nil)),
         .reply(correlation: UInt64.max, reply: .tooLarge("message of 70000 bytes exceeds 65535")),
     ])
     func everyMessageSurvivesItsJSON(message: BusMessage) throws {
