@@ -30,14 +30,18 @@ start_gateway() {
     pids+=($!)
 }
 
-# Waits (bounded) until a gateway's /readyz answers 200.
+# Waits (bounded, 20 s) until a gateway's /readyz answers 200.
 wait_ready() {
-    for _ in $(seq 1 200); do
-        curl -fs -o /dev/null "http://$1/readyz" && return 0
-        sleep 0.1
-    done
-    echo "the gateway with admin API $1 did not get ready" >&2
-    return 1
+    python3 - "$1" <<'PY'
+import sys, time, urllib.request
+for _ in range(200):
+    try:
+        urllib.request.urlopen(f"http://{sys.argv[1]}/readyz", timeout=1)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(f"the gateway with admin API {sys.argv[1]} did not get ready")
+PY
 }
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
