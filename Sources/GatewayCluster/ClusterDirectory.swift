@@ -24,9 +24,9 @@ public struct ClusterDirectory: Sendable {
         let me = Int(node.incarnation)
         // `select` and `tail` are this type's own text; only the filter's values are bound.
         @Sendable func matching(_ select: String, _ tail: String) -> PostgresQuery {
-            let name = filter.clientName
-            let address = filter.remoteAddress
-            let nodeName = filter.node
+            let name = filter.clientName?.storableText
+            let address = filter.remoteAddress?.storableText
+            let nodeName = filter.node?.storableText
             return """
                 SELECT \(unescaped: select)
                 FROM \(unescaped: Self.schema).connections c JOIN \(unescaped: Self.schema).nodes n USING (incarnation)
@@ -120,5 +120,13 @@ public struct ClusterDirectory: Sendable {
             throw ClusterUnavailable(
                 detail: "the cluster directory at \(database) is unavailable: \(DatabaseErrorText.describe(error))")
         }
+    }
+}
+
+extension String {
+    /// PostgreSQL text cannot hold NUL, which a client may put in its hello: such a name is
+    /// stored, and looked up, with U+FFFD in its place.
+    var storableText: String {
+        contains("\u{0}") ? String(map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }) : self
     }
 }

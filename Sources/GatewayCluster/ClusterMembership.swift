@@ -188,9 +188,9 @@ final class ClusterMembership: Service {
             let addresses = chunk.map(\.remoteAddress)
             // Arrays cannot bind NULL elements, so each optional text comes with a flag.
             let hasName = chunk.map { $0.clientName != nil }
-            let names = chunk.map { $0.clientName ?? "" }
+            let names = chunk.map { ($0.clientName ?? "").storableText }
             let hasSubject = chunk.map { $0.clientCertificateSubject != nil }
-            let subjects = chunk.map { $0.clientCertificateSubject ?? "" }
+            let subjects = chunk.map { ($0.clientCertificateSubject ?? "").storableText }
             let connectedAt = chunk.map(\.connectedAt)
             try await connection.query(
                 """

@@ -159,6 +159,25 @@ struct ClusterDirectoryTests {
         #expect(await b.stop() == 0)
         upstream.signal(SIGTERM)
     }
+
+    @Test func aClientNameWithANulByteNeitherStallsTheDirectoryNorEscapesAFilter() async throws {
+        let database = try ClusterDatabase().url
+        let a = try await ClusterGateway.start("a", database: database)
+        let b = try await ClusterGateway.start("b", database: database)
+        var clients: [TestConnection] = []
+        for name in ["bad\u{0}name", "good"] {
+            let client = try await TestConnection(port: b.port)
+            #expect(try await client.hello(name: name) == Self.greeting)
+            clients.append(client)
+        }
+        let listed = try await ClusterGateway.waitUntil(within: .seconds(10)) { try await a.listing()?.count == 2 }
+        #expect(listed != nil, "the directory did not take a client name holding NUL")
+        #expect(try await a.listing(query: "&clientName=bad%00name")?.count == 1)
+        #expect(try await a.listing(query: "&clientName=good")?.count == 1)
+        for client in clients { await client.close() }
+        #expect(await a.stop() == 0)
+        #expect(await b.stop() == 0)
+    }
 }
 
 struct NodesPage: Decodable {
