@@ -56,10 +56,11 @@ test-swift:
 test-interop: build
 	scripts/interop-test.sh $(BIN_DEBUG)/gtcp-gateway
 
-# The admin API against openapi.yaml, on a live gateway with clients connected (schemathesis
-# in .venv/).
+# The admin API against openapi.yaml, on a live gateway with clients connected and on a node of
+# a two-node cluster (schemathesis in .venv/).
 test-contract: build
 	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
+	scripts/run-cluster.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "http://$$NODE_A_ADMIN"'
 
 # The operator console in headless Chromium, with real clients (installs chromium,
 # chromium-driver and selenium when missing). CONSOLE_SCREENSHOTS=docs refreshes the README's
