@@ -1,7 +1,7 @@
 import GatewayAdmin
 import GatewayCore
-import NIOCore
 import GtcpWire
+import NIOCore
 
 /// Admin commands for other nodes' connections, carried by the command bus; the owner's own
 /// outcome comes back, and a node that does not answer is a `ClusterUnavailable` naming it.
