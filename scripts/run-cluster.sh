@@ -12,36 +12,21 @@ binary=$(realpath "${1:?usage: scripts/run-cluster.sh BINARY [COMMAND [ARGS...]]
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/scratch.sh"
+source "$root/scripts/listening.sh"
 db_port=${CLUSTER_DB_PORT:-55432}
-upstream=127.0.0.1:8080
 
 # PostgreSQL refuses to run as root; as root, its files and processes belong to `postgres`.
 as_db_owner() {
     if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# Starts one gateway in the background, its log lines prefixed with its node name.
-start_gateway() {
-    local node=$1 listen=$2 admin=$3
-    "$binary" serve --listen "$listen" --admin-listen "$admin" --upstream "http://$upstream/acts/{act}" \
+# Starts node NAME on ephemeral loopback ports and exports NODE_<LETTER>_GTCP and _ADMIN.
+start_node() {
+    local node=$1 letter=$2
+    GATEWAY_BINARY=$binary start_gateway "$work/$node.log" --upstream "http://$upstream/acts/{act}" \
         --node-name "$node" --cluster-database-url "postgres://gtcp_gateway@127.0.0.1:$db_port/gtcp" \
-        --cluster-password-file "$work/cluster-password" \
-        > >(sed -u "s/^/[$node] /") 2>&1 &
-    pids+=($!)
-}
-
-# Waits (bounded, 20 s) until a gateway's /readyz answers 200.
-wait_ready() {
-    python3 - "$1" <<'PY'
-import sys, time, urllib.request
-for _ in range(200):
-    try:
-        urllib.request.urlopen(f"http://{sys.argv[1]}/readyz", timeout=1)
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(f"the gateway with admin API {sys.argv[1]} did not get ready")
-PY
+        --cluster-password-file "$work/cluster-password"
+    export "NODE_${letter}_GTCP=127.0.0.1:$gateway_port" "NODE_${letter}_ADMIN=127.0.0.1:$admin_port"
 }
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -63,13 +48,11 @@ head -c 18 /dev/urandom | base64 >"$work/cluster-password"
 as_db_owner psql -q -h "$work/db" -p "$db_port" -U postgres -v ON_ERROR_STOP=1 \
     -v password="$(cat "$work/cluster-password")" -f "$root/deploy/cluster/postgres-setup.sql" >/dev/null
 
-"$binary" example-upstream --listen "$upstream" > >(sed -u "s/^/[upstream] /") 2>&1 &
+"$binary" example-upstream --listen 127.0.0.1:0 >"$work/upstream.log" 2>&1 &
 pids+=($!)
-export NODE_A_GTCP=127.0.0.1:8999 NODE_A_ADMIN=127.0.0.1:8989 NODE_B_GTCP=127.0.0.1:9999 NODE_B_ADMIN=127.0.0.1:9989
-start_gateway gateway-a "$NODE_A_GTCP" "$NODE_A_ADMIN"
-start_gateway gateway-b "$NODE_B_GTCP" "$NODE_B_ADMIN"
-wait_ready "$NODE_A_ADMIN"
-wait_ready "$NODE_B_ADMIN"
+upstream=$(listening_on "$work/upstream.log" "listening on")
+start_node gateway-a A
+start_node gateway-b B
 if (($# > 0)); then
     "$@"
     exit
@@ -78,14 +61,16 @@ fi
 cat <<TEXT
 
 Two gateways share PostgreSQL on 127.0.0.1:$db_port (database gtcp, role gtcp_gateway):
-  gateway-a: gtcp clients on 127.0.0.1:8999, admin API on 127.0.0.1:8989
-  gateway-b: gtcp clients on 127.0.0.1:9999, admin API on 127.0.0.1:9989
+  gateway-a: gtcp clients on $NODE_A_GTCP, admin API on $NODE_A_ADMIN
+  gateway-b: gtcp clients on $NODE_B_GTCP, admin API on $NODE_B_ADMIN
 In another terminal:
   B=\$(swift build --show-bin-path)/gtcp-gateway
-  \$B client --connect 127.0.0.1:9999 &                  # a client on gateway-b
-  curl -s 127.0.0.1:8989/connections                     # gateway-a lists it, with "node": "gateway-b"
-  curl -s 127.0.0.1:8989/cluster/nodes
-  curl -s -X POST 127.0.0.1:8989/connections/doexit      # gateway-a tells it to exit, through gateway-b
-Ctrl-C stops everything.
+  \$B client --connect $NODE_B_GTCP &                   # a client on gateway-b
+  curl -s $NODE_A_ADMIN/connections                     # gateway-a lists it, with "node": "gateway-b"
+  curl -s $NODE_A_ADMIN/cluster/nodes
+  curl -s -X POST $NODE_A_ADMIN/connections/doexit      # gateway-a tells it to exit, through gateway-b
+Ctrl-C stops everything. The gateways' logs follow.
 TEXT
+tail -n +1 -F "$work/gateway-a.log" "$work/gateway-b.log" &
+pids+=($!)
 wait
