@@ -38,7 +38,8 @@ public struct ClusterDirectory: Sendable {
                 \(unescaped: tail)
                 """
         }
-        let after = Int64(cursor ?? 0)
+        // A cursor past Int64.max (any UInt64 is accepted) finds nothing rather than trapping.
+        let after = Int64(clamping: cursor ?? 0)
         let (total, rows) = try await run { client, logger in
             let counted = try await client.query(matching("count(*)", ""), logger: logger).collect()
             let rows = try await client.query(
