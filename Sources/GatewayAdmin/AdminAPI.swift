@@ -58,9 +58,7 @@ public enum AdminAPI {
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
-        if let cluster {
-            ClusterRoutes(cluster: cluster).register(on: router)
-        }
+        ClusterRoutes(cluster: cluster).register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         HistoryRoute(history: history).register(on: router)
         return router
