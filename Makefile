@@ -60,7 +60,7 @@ test-interop: build
 # a two-node cluster (schemathesis in .venv/).
 test-contract: build
 	scripts/with-gateway.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "$$ADMIN_URL"'
-	scripts/run-cluster.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "http://$$NODE_A_ADMIN"'
+	GTCP_GATEWAY_ADMIN_TOKEN=contract-test-token scripts/run-cluster.sh $(BIN_DEBUG)/gtcp-gateway bash -c 'scripts/contract-test.sh "http://$$NODE_A_ADMIN"'
 
 # The operator console in headless Chromium, with real clients (installs chromium,
 # chromium-driver and selenium when missing). CONSOLE_SCREENSHOTS=docs refreshes the README's
