@@ -1,4 +1,4 @@
-import GatewayBench
+@testable import GatewayBench
 import GatewayUpstream
 import SettingsText
 import Testing
