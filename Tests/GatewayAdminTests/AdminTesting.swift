@@ -29,6 +29,21 @@ func withAdminRouter<Value>(
     return try await Application(router: router).test(.router, test)
 }
 
+/// POSTs `body` to each of `uris`; each must be refused with 400 and `detail`, no connection touched.
+func expectRefusedPost(
+    _ body: String, to uris: String..., detail: String, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let connections = FakeConnections()
+    try await withAdminRouter(connections: connections) { client in
+        for uri in uris {
+            let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest, sourceLocation: sourceLocation)
+            #expect(try response.problem().detail == detail, sourceLocation: sourceLocation)
+        }
+    }
+    #expect(connections.calls.isEmpty, sourceLocation: sourceLocation)
+}
+
 /// The RFC 9457 document every error carries.
 struct ProblemDocument: Decodable, Equatable {
     let type: String
