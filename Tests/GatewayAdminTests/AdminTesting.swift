@@ -70,4 +70,11 @@ extension TestResponse {
     func jsonObject() throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(self.body.readableBytesView)) as? [String: Any])
     }
+
+    /// Checks for a 200 with a JSON body, and returns that body as a JSON object.
+    func okJSONObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        #expect(self.status == .ok, sourceLocation: sourceLocation)
+        #expect(self.headers[.contentType] == "application/json", sourceLocation: sourceLocation)
+        return try jsonObject()
+    }
 }

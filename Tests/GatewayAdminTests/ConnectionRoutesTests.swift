@@ -11,9 +11,7 @@ import Testing
         ])
         try await withAdminRouter(connections: connections) { client in
             let response = try await client.execute(uri: "/connections", method: .get)
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType] == "application/json")
-            let body = try response.jsonObject()
+            let body = try response.okJSONObject()
             #expect(body["total"] as? Int == 2)
             #expect(body["next"] is NSNull)
             let list = try #require(body["connections"] as? [[String: Any]])
