@@ -32,21 +32,14 @@ let package = Package(
         // Framing and Msg: bytes in, bytes out, no sockets.
         .target(
             name: "GtcpWire",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [.nioCore]
         ),
         // Values as text: host:port and durations as settings write them, UTC timestamps.
         .target(name: "SettingsText"),
         // A gtcp client connection over NIO, used by `client`, the tests and `bench`.
         .target(
             name: "GtcpClient",
-            dependencies: [
-                "GtcpWire",
-                "SettingsText",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-            ]
+            dependencies: ["GtcpWire", "SettingsText", .nioCore, .nioPosix, .nioSSL, .nioTLS]
         ),
         .systemLibrary(
             name: "CCurl",
@@ -61,48 +54,22 @@ let package = Package(
         .target(
             name: "GatewayCurl",
             dependencies: [
-                "GatewayUpstream",
-                "GtcpWire",
-                "SettingsText",
-                "CCurl",
-                "CurlShim",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GatewayUpstream", "GtcpWire", "SettingsText", "CCurl", "CurlShim", .logging, .metrics,
+                .nioCore, .nioConcurrencyHelpers
             ]
         ),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "GtcpWire",
-                "SettingsText",
-                "GatewayUpstream",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOTLS", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GtcpWire", "SettingsText", "GatewayUpstream", .nioCore, .nioPosix, .nioConcurrencyHelpers,
+                .nioSSL, .nioTLS, .logging, .metrics, .serviceLifecycle
             ]
         ),
         .target(
             name: "GatewayAdmin",
             dependencies: [
-                "GatewayCore",
-                "GtcpWire",
-                "SettingsText",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "GtcpWire", "SettingsText", .hummingbird, .hummingbirdCore, .nioHTTPTypes,
+                .nioSSL, .prometheus, .nioCore, .logging, .nioConcurrencyHelpers, .serviceLifecycle
             ],
             // The operator console, compiled into the binary as byte arrays (`PackageResources`):
             // nothing to install beside it.
@@ -117,246 +84,123 @@ let package = Package(
         .target(
             name: "GatewayCluster",
             dependencies: [
-                "GatewayCore",
-                "GatewayAdmin",
-                "GtcpWire",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "GatewayAdmin", "GtcpWire", .postgresNIO, .nioCore, .nioConcurrencyHelpers,
+                .nioSSL, .logging, .metrics, .serviceLifecycle
             ]
         ),
         // The demo upstream that `make run` starts beside the gateway.
         .target(
             name: "ExampleBackend",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [.hummingbird]
         ),
         // Configuration, systemd integration, logging and the composition root.
         .target(
             name: "GatewayService",
             dependencies: [
-                "GtcpWire",
-                "SettingsText",
-                "GatewayCore",
-                "GatewayAdmin",
-                "GatewayUpstream",
-                "GatewayCurl",
-                "GatewayCluster",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "GtcpWire", "SettingsText", "GatewayCore", "GatewayAdmin", "GatewayUpstream", "GatewayCurl",
+                "GatewayCluster", .yams, .logging, .metrics, .prometheus, .serviceLifecycle, .unixSignals,
+                .nioCore, .nioPosix, .nioSSL
             ]
         ),
         // `bench`: the load client, the floor server it is compared against, and the suite report.
         .target(
             name: "GatewayBench",
             dependencies: [
-                "GtcpWire",
-                "SettingsText",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GtcpWire", "SettingsText", .nioCore, .nioPosix, .nioHTTP1, .histogram, .nioConcurrencyHelpers
             ]
         ),
         .executableTarget(
             name: "gtcp-gateway",
             dependencies: [
-                "GatewayService",
-                "GatewayCluster",
-                "GatewayBench",
-                "GtcpClient",
-                "ExampleBackend",
-                "SettingsText",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "GatewayService", "GatewayCluster", "GatewayBench", "GtcpClient", "ExampleBackend",
+                "SettingsText", .argumentParser
             ]
         ),
         .executableTarget(
             name: "fuzz-frame-decoder",
-            dependencies: [
-                "GtcpWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            dependencies: ["GtcpWire", .nioCore, .nioEmbedded]
         ),
         .executableTarget(
             name: "fuzz-msg-json",
-            dependencies: ["GtcpWire", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["GtcpWire", .nioCore]
         ),
         .executableTarget(name: "fuzz-settings", dependencies: ["GatewayService"]),
         .executableTarget(name: "fuzz-admin-request", dependencies: ["GatewayAdmin"]),
 
         .testTarget(
             name: "GtcpWireTests",
-            dependencies: [
-                "GtcpWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOTestUtils", package: "swift-nio"),
-            ]
+            dependencies: ["GtcpWire", .nioCore, .nioEmbedded, .nioTestUtils]
         ),
         .testTarget(name: "SettingsTextTests", dependencies: ["SettingsText"]),
         .testTarget(
             name: "GtcpClientTests",
             dependencies: [
-                "GatewayTestSupport",
-                "GtcpClient",
-                "GtcpWire",
-                "SettingsText",
-                "TestCertificates",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GatewayTestSupport", "GtcpClient", "GtcpWire", "SettingsText", "TestCertificates", .nioCore,
+                .nioPosix, .nioSSL, .nioConcurrencyHelpers
             ]
         ),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: [
-                "GatewayCore",
-                "GatewayUpstream",
-                "GtcpClient",
-                "TestCertificates",
-                "GatewayTestSupport",
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GatewayCore", "GatewayUpstream", "GtcpClient", "TestCertificates", "GatewayTestSupport",
+                .nioEmbedded, .nioSSL, .metricsTestKit, .nioConcurrencyHelpers
             ]
         ),
         // The gateway with its libcurl upstream and event poster against HTTP servers in-process.
         .testTarget(
             name: "GatewayIntegrationTests",
             dependencies: [
-                "GatewayCore",
-                "GatewayUpstream",
-                "GatewayCurl",
-                "GtcpClient",
-                "GtcpWire",
-                "GatewayTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCore", "GatewayUpstream", "GatewayCurl", "GtcpClient", "GtcpWire",
+                "GatewayTestSupport", .hummingbird, .logging, .metrics, .nioConcurrencyHelpers, .nioCore,
+                .nioPosix, .serviceLifecycle
             ]
         ),
         .testTarget(name: "GatewayUpstreamTests", dependencies: ["GatewayUpstream"]),
         .testTarget(
             name: "GatewayCurlTests",
             dependencies: [
-                "GatewayTestSupport",
-                "GatewayUpstream",
-                "GatewayCurl",
-                "CCurl",
-                "ExampleBackend",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "GatewayTestSupport", "GatewayUpstream", "GatewayCurl", "CCurl", "ExampleBackend",
+                .hummingbird, .serviceLifecycle, .nioConcurrencyHelpers, .nioCore, .nioPosix, .metricsTestKit
             ]
         ),
         .testTarget(
             name: "GatewayAdminTests",
             dependencies: [
-                "GatewayAdmin",
-                "GatewayCore",
-                "GtcpClient",
-                "GtcpWire",
-                "TestCertificates",
-                "GatewayTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "GatewayAdmin", "GatewayCore", "GtcpClient", "GtcpWire", "TestCertificates",
+                "GatewayTestSupport", .hummingbird, .hummingbirdTesting, .prometheus, .nioCore, .nioPosix,
+                .logging, .serviceLifecycle, .nioSSL, .nioConcurrencyHelpers
             ]
         ),
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: [
-                "GatewayService",
-                "GtcpWire",
-                "GatewayUpstream",
-                "SettingsText",
-                "TestCertificates",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "GatewayService", "GtcpWire", "GatewayUpstream", "SettingsText", "TestCertificates", .logging,
+                .yams, .nioSSL
             ]
         ),
         .testTarget(
             name: "GatewayBenchTests",
             dependencies: [
-                "GatewayBench",
-                "GatewayCore",
-                "GatewayAdmin",
-                "GatewayService",
-                "GatewayUpstream",
-                "GtcpClient",
-                "GtcpWire",
-                "SettingsText",
-                "GatewayTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayBench", "GatewayCore", "GatewayAdmin", "GatewayService", "GatewayUpstream",
+                "GtcpClient", "GtcpWire", "SettingsText", "GatewayTestSupport", .nioCore, .nioPosix, .logging,
+                .metrics, .prometheus, .serviceLifecycle
             ]
         ),
         // The cluster's pure parts, and the directory against a real PostgreSQL and real gateways.
         .testTarget(
             name: "GatewayClusterTests",
             dependencies: [
-                "GatewayCluster",
-                "GatewayCore",
-                "GatewayAdmin",
-                "GatewayTestSupport",
-                "GtcpClient",
-                "GtcpWire",
-                "ExampleBackend",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayCluster", "GatewayCore", "GatewayAdmin", "GatewayTestSupport", "GtcpClient",
+                "GtcpWire", "ExampleBackend", .postgresNIO, .hummingbird, .logging, .nioCore, .nioPosix,
+                .nioConcurrencyHelpers, .serviceLifecycle
             ]
         ),
         // Spawns the real binary: configuration, signals, sd_notify, the example scenario.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "GatewayTestSupport",
-                "GtcpClient",
-                "GtcpWire",
-                "ExampleBackend",
-                "TestCertificates",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "GatewayTestSupport", "GtcpClient", "GtcpWire", "ExampleBackend", "TestCertificates",
+                .hummingbird, .hummingbirdTesting, .logging, .nioConcurrencyHelpers, .serviceLifecycle
             ]
         ),
         // Certificates made with the openssl command at test time, for the TLS tests.
@@ -367,21 +211,36 @@ let package = Package(
         .target(
             name: "GatewayTestSupport",
             dependencies: [
-                "SpawnShim",
-                "GatewayCore",
-                "GatewayUpstream",
-                "GtcpClient",
-                "GtcpWire",
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "SpawnShim", "GatewayCore", "GatewayUpstream", "GtcpClient", "GtcpWire", .metrics, .nioCore,
+                .nioPosix, .logging, .nioConcurrencyHelpers, .serviceLifecycle
             ],
             path: "Tests/GatewayTestSupport"
         ),
     ]
 )
+
+// The products of other packages that the targets use, each named once.
+extension Target.Dependency {
+    static let histogram: Self = .product(name: "Histogram", package: "hdrhistogram-swift")
+    static let hummingbird: Self = .product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdCore: Self = .product(name: "HummingbirdCore", package: "hummingbird")
+    static let hummingbirdTesting: Self = .product(name: "HummingbirdTesting", package: "hummingbird")
+    static let postgresNIO: Self = .product(name: "PostgresNIO", package: "postgres-nio")
+    static let argumentParser: Self = .product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let logging: Self = .product(name: "Logging", package: "swift-log")
+    static let metrics: Self = .product(name: "Metrics", package: "swift-metrics")
+    static let metricsTestKit: Self = .product(name: "MetricsTestKit", package: "swift-metrics")
+    static let nioConcurrencyHelpers: Self = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+    static let nioCore: Self = .product(name: "NIOCore", package: "swift-nio")
+    static let nioEmbedded: Self = .product(name: "NIOEmbedded", package: "swift-nio")
+    static let nioHTTP1: Self = .product(name: "NIOHTTP1", package: "swift-nio")
+    static let nioPosix: Self = .product(name: "NIOPosix", package: "swift-nio")
+    static let nioTLS: Self = .product(name: "NIOTLS", package: "swift-nio")
+    static let nioTestUtils: Self = .product(name: "NIOTestUtils", package: "swift-nio")
+    static let nioHTTPTypes: Self = .product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+    static let nioSSL: Self = .product(name: "NIOSSL", package: "swift-nio-ssl")
+    static let prometheus: Self = .product(name: "Prometheus", package: "swift-prometheus")
+    static let serviceLifecycle: Self = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let unixSignals: Self = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let yams: Self = .product(name: "Yams", package: "Yams")
+}

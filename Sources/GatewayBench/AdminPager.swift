@@ -8,27 +8,22 @@ import NIOPosix
 public struct AdminPagingConfiguration: Sendable {
     public var host: String
     public var port: Int
-    public var limit: Int
+    public var limit = 1000
     public var token: String?
     /// Paging also stops after this many sweeps (and when the load ends).
-    public var maxSweeps: Int
+    public var maxSweeps = 100_000
     /// A sweep that has not reached `next: null` after this many pages is abandoned.
-    public var maxPagesPerSweep: Int
+    public var maxPagesPerSweep = 10_000
     /// A sweep starts this long after the previous one started (at once if that one took
     /// longer), as a dashboard refreshing its list would; nil sweeps back to back.
     public var sweepInterval: Duration?
+}
 
-    public init(
-        host: String, port: Int, limit: Int = 1000, token: String? = nil, maxSweeps: Int = 100_000,
-        maxPagesPerSweep: Int = 10_000, sweepInterval: Duration? = nil
-    ) {
+// In an extension, so that the module keeps the memberwise initializer.
+extension AdminPagingConfiguration {
+    public init(host: String, port: Int) {
         self.host = host
         self.port = port
-        self.limit = limit
-        self.token = token
-        self.maxSweeps = maxSweeps
-        self.maxPagesPerSweep = maxPagesPerSweep
-        self.sweepInterval = sweepInterval
     }
 }
 
@@ -43,18 +38,6 @@ public struct AdminPagingReport: Codable, Sendable {
     public var error: String?
     /// From one sweep's start to the next's; nil when sweeps ran back to back.
     public var sweepIntervalSeconds: Double?
-
-    public init(
-        sweeps: Int, pages: Int, connectionsListed: Int, pageLatencyMicroseconds: LatencySummary, error: String? = nil,
-        sweepIntervalSeconds: Double? = nil
-    ) {
-        self.sweeps = sweeps
-        self.pages = pages
-        self.connectionsListed = connectionsListed
-        self.pageLatencyMicroseconds = pageLatencyMicroseconds
-        self.error = error
-        self.sweepIntervalSeconds = sweepIntervalSeconds
-    }
 }
 
 /// Pages through `GET /connections?limit=L&cursor=C` on one keep-alive connection, page after

@@ -4,38 +4,22 @@ import SettingsText
 /// Many connections that only heartbeat, held open to measure what each costs the gateway.
 public struct IdleConfiguration: Sendable {
     public var target: HostPort
-    public var framing: GtcpFraming
+    public var framing: GtcpFraming = .default
     public var connections: Int
-    public var heartbeatInterval: Duration
+    public var heartbeatInterval: Duration = .seconds(5)
     /// How long the connections are held once all are open.
-    public var hold: Duration
+    public var hold: Duration = .seconds(60)
     /// The gateway process whose memory and CPU time are sampled; nil samples nothing.
     public var gatewayPID: Int32?
-    public var sourceAddresses: Int
-    public var connectTimeout: Duration
+    public var sourceAddresses = 4
+    public var connectTimeout: Duration = .seconds(10)
     /// The bench's open-file limit, reported beside the figures as the cap on connections.
     public var fileDescriptorLimit: Int?
 
-    public init(
-        target: HostPort,
-        framing: GtcpFraming = .default,
-        connections: Int,
-        heartbeatInterval: Duration = .seconds(5),
-        hold: Duration = .seconds(60),
-        gatewayPID: Int32? = nil,
-        sourceAddresses: Int = 4,
-        connectTimeout: Duration = .seconds(10),
-        fileDescriptorLimit: Int? = nil
-    ) {
+    public init(target: HostPort, framing: GtcpFraming = .default, connections: Int) {
         self.target = target
         self.framing = framing
         self.connections = connections
-        self.heartbeatInterval = heartbeatInterval
-        self.hold = hold
-        self.gatewayPID = gatewayPID
-        self.sourceAddresses = sourceAddresses
-        self.connectTimeout = connectTimeout
-        self.fileDescriptorLimit = fileDescriptorLimit
     }
 }
 

@@ -21,38 +21,6 @@ public struct LoadReport: Codable, Sendable {
     public var firstError: String?
     public var admin: AdminPagingReport?
     public var server: ServerCost?
-
-    public init(
-        target: String,
-        act: String,
-        connections: Int,
-        connected: Int,
-        connectFailures: Int,
-        outstanding: Int,
-        rate: Double? = nil,
-        seconds: Double,
-        counters: LoadCounters,
-        messagesPerSecond: Double,
-        latencyMicroseconds: LatencySummary,
-        firstError: String? = nil,
-        admin: AdminPagingReport? = nil,
-        server: ServerCost? = nil
-    ) {
-        self.target = target
-        self.act = act
-        self.connections = connections
-        self.connected = connected
-        self.connectFailures = connectFailures
-        self.outstanding = outstanding
-        self.rate = rate
-        self.seconds = seconds
-        self.counters = counters
-        self.messagesPerSecond = messagesPerSecond
-        self.latencyMicroseconds = latencyMicroseconds
-        self.firstError = firstError
-        self.admin = admin
-        self.server = server
-    }
 }
 
 /// What a load run cost the server process, from /proc.
@@ -62,11 +30,4 @@ public struct ServerCost: Codable, Sendable {
     public var cpuSeconds: Double
     public var cpuMicrosecondsPerReply: Double
     public var residentKiBAfter: Int
-
-    public init(pid: Int32, cpuSeconds: Double, cpuMicrosecondsPerReply: Double, residentKiBAfter: Int) {
-        self.pid = pid
-        self.cpuSeconds = cpuSeconds
-        self.cpuMicrosecondsPerReply = cpuMicrosecondsPerReply
-        self.residentKiBAfter = residentKiBAfter
-    }
 }

@@ -135,12 +135,10 @@ struct BenchRunCommand: AsyncParsableCommand {
             configuration.sourceAddresses = sourceAddresses
             configuration.serverPID = gatewayPid
             configuration.adminPaging = pageAdmin.flatMap(HostPort.init(parsing:)).map {
-                AdminPagingConfiguration(
-                    host: $0.host,
-                    port: $0.port,
-                    token: adminToken ?? ProcessInfo.processInfo.environment["GTCP_GATEWAY_ADMIN_TOKEN"],
-                    sweepInterval: pageEvery?.duration
-                )
+                var paging = AdminPagingConfiguration(host: $0.host, port: $0.port)
+                paging.token = adminToken ?? ProcessInfo.processInfo.environment["GTCP_GATEWAY_ADMIN_TOKEN"]
+                paging.sweepInterval = pageEvery?.duration
+                return paging
             }
             var report = try await LoadRunner(configuration: configuration, progress: ProgressLine()).run()
             report.label = label

@@ -29,6 +29,21 @@ func withAdminRouter<Value>(
     return try await Application(router: router).test(.router, test)
 }
 
+/// POSTs `body` to each of `uris`; each must be refused with 400 and `detail`, no connection touched.
+func expectRefusedPost(
+    _ body: String, to uris: String..., detail: String, sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let connections = FakeConnections()
+    try await withAdminRouter(connections: connections) { client in
+        for uri in uris {
+            let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest, sourceLocation: sourceLocation)
+            #expect(try response.problem().detail == detail, sourceLocation: sourceLocation)
+        }
+    }
+    #expect(connections.calls.isEmpty, sourceLocation: sourceLocation)
+}
+
 /// The RFC 9457 document every error carries.
 struct ProblemDocument: Decodable, Equatable {
     let type: String
@@ -54,5 +69,12 @@ extension TestResponse {
     /// The body as a JSON object, to check exact keys and nulls.
     func jsonObject() throws -> [String: Any] {
         try #require(JSONSerialization.jsonObject(with: Data(self.body.readableBytesView)) as? [String: Any])
+    }
+
+    /// Checks for a 200 with a JSON body, and returns that body as a JSON object.
+    func okJSONObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        #expect(self.status == .ok, sourceLocation: sourceLocation)
+        #expect(self.headers[.contentType] == "application/json", sourceLocation: sourceLocation)
+        return try jsonObject()
     }
 }

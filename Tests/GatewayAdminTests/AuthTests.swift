@@ -32,21 +32,15 @@ import Testing
         }
     }
 
-    @Test func probesNeedNoToken() async throws {
+    @Test(
+        "probes need no token; metrics and unknown paths need it",
+        arguments: [("/healthz", .ok), ("/readyz", .ok), ("/metrics", .unauthorized), ("/nowhere", .unauthorized)]
+            as [(String, HTTPResponse.Status)]
+    )
+    func requestWithoutToken(uri: String, status: HTTPResponse.Status) async throws {
         try await withAdminRouter(token: AdminToken("s3cret")) { client in
-            let health = try await client.execute(uri: "/healthz", method: .get)
-            let readiness = try await client.execute(uri: "/readyz", method: .get)
-            #expect(health.status == .ok)
-            #expect(readiness.status == .ok)
-        }
-    }
-
-    @Test func metricsAndUnknownPathsNeedTheToken() async throws {
-        try await withAdminRouter(token: AdminToken("s3cret")) { client in
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
-            let unknown = try await client.execute(uri: "/nowhere", method: .get)
-            #expect(metrics.status == .unauthorized)
-            #expect(unknown.status == .unauthorized)
+            let response = try await client.execute(uri: uri, method: .get)
+            #expect(response.status == status)
         }
     }
 

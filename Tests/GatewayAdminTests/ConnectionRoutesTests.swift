@@ -11,9 +11,7 @@ import Testing
         ])
         try await withAdminRouter(connections: connections) { client in
             let response = try await client.execute(uri: "/connections", method: .get)
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType] == "application/json")
-            let body = try response.jsonObject()
+            let body = try response.okJSONObject()
             #expect(body["total"] as? Int == 2)
             #expect(body["next"] is NSNull)
             let list = try #require(body["connections"] as? [[String: Any]])
@@ -167,13 +165,7 @@ import Testing
         ("data=x", "request body is not valid JSON"),
     ])
     func badDoexitBodyIsRefused(body: String, detail: String) async throws {
-        let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections/4/doexit", method: .post, body: ByteBuffer(string: body))
-            #expect(response.status == .badRequest)
-            #expect(try response.problem().detail == detail)
-        }
-        #expect(connections.calls.isEmpty)
+        try await expectRefusedPost(body, to: "/connections/4/doexit", detail: detail)
     }
 
     @Test func doexitAllFiltersAndCounts() async throws {

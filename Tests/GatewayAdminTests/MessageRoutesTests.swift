@@ -50,15 +50,7 @@ import Testing
         (#"{"act": "x", "Data": "y"}"#, #"unknown field "Data""#),
     ])
     func badMessageIsRefused(body: String, detail: String) async throws {
-        let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            for uri in ["/connections/12/messages", "/messages"] {
-                let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: body))
-                #expect(response.status == .badRequest)
-                #expect(try response.problem().detail == detail)
-            }
-        }
-        #expect(connections.calls.isEmpty)
+        try await expectRefusedPost(body, to: "/connections/12/messages", "/messages", detail: detail)
     }
 
     @Test func broadcastFiltersAndCounts() async throws {

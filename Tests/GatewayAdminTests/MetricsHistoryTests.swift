@@ -124,9 +124,7 @@ import Testing
         history.record(reading, at: Date(timeIntervalSince1970: 1))
         try await withAdminRouter(history: history) { client in
             let response = try await client.execute(uri: "/history", method: .get)
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType] == "application/json")
-            let object = try response.jsonObject()
+            let object = try response.okJSONObject()
             #expect(object["intervalSeconds"] as? Int == 1)
             #expect(object["end"] as? String == "1970-01-01T00:00:01.000Z")
             #expect(object["connectionsOpen"] as? [Int] == [1])

@@ -63,13 +63,7 @@ import Testing
         (#"{"act":"ask","timeout":5}"#, #"unknown field "timeout""#),
     ])
     func badRequestsAreRefusedBeforeAnythingIsSent(body: String, detail: String) async throws {
-        let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections/12/requests", method: .post, body: ByteBuffer(string: body))
-            #expect(response.status == .badRequest)
-            #expect(try response.problem().detail == detail)
-        }
-        #expect(connections.calls.isEmpty)
+        try await expectRefusedPost(body, to: "/connections/12/requests", detail: detail)
     }
 
     @Test func onlyPostIsServed() async throws {

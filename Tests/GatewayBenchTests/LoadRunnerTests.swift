@@ -1,4 +1,4 @@
-import GatewayBench
+@testable import GatewayBench
 import GatewayUpstream
 import SettingsText
 import Testing
@@ -29,24 +29,14 @@ struct LoadRunnerTests {
 
     @Test("a forwarded act comes back under its own name")
     func forwarded() async throws {
-        let upstream = FixedUpstream(outcome: .reply(act: "bench", data: #"{"ok":true}"#))
-        let report = try await InProcessGateway.run(upstream: upstream) { gateway in
-            var configuration = tiny(gateway.address, count: 40)
-            configuration.act = "bench"
-            return try await LoadRunner(configuration: configuration).run()
-        }
+        let report = try await forwardedLoad(count: 40, outcome: .reply(act: "bench", data: #"{"ok":true}"#))
         expectConsistent(report)
         #expect(report.counters.replies == 40)
     }
 
     @Test("error replies are errors, not replies, and keep the first error's text")
     func errorReplies() async throws {
-        let upstream = FixedUpstream(outcome: .failed(status: 500, error: "upstream answered HTTP 500"))
-        let report = try await InProcessGateway.run(upstream: upstream) { gateway in
-            var configuration = tiny(gateway.address, count: 12)
-            configuration.act = "bench"
-            return try await LoadRunner(configuration: configuration).run()
-        }
+        let report = try await forwardedLoad(count: 12, outcome: .failed(status: 500, error: "upstream answered HTTP 500"))
         expectConsistent(report)
         #expect(report.counters.replies == 0)
         #expect(report.counters.errorReplies == 12)
@@ -81,6 +71,15 @@ struct LoadRunnerTests {
 
     private func tiny(_ target: HostPort, count: Int) -> LoadConfiguration {
         LoadConfiguration(target: target, connections: 3, outstanding: 4, count: count, duration: .seconds(60), sourceAddresses: 2)
+    }
+
+    /// A tiny load of an act the gateway forwards to an upstream that answers every request with `outcome`.
+    private func forwardedLoad(count: Int, outcome: UpstreamOutcome) async throws -> LoadReport {
+        try await InProcessGateway.run(upstream: FixedUpstream(outcome: outcome)) { gateway in
+            var configuration = tiny(gateway.address, count: count)
+            configuration.act = "bench"
+            return try await LoadRunner(configuration: configuration).run()
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayBench
+@testable import GatewayBench
 import Testing
 
 @Suite("Suite report")

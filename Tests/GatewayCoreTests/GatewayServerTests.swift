@@ -9,10 +9,20 @@ import Testing
 
 @Suite(.timeLimit(.minutes(1)))
 struct GatewayServerTests {
-    @Test func helloIsAnsweredWithTheGreetingAndNamesTheClient() async throws {
+    /// Runs `body` with one client connected to a fresh gateway, and closes the client after.
+    private func withClient(
+        _ body: (TestGateway, GtcpClientConnection, inout MessageReader) async throws -> Void
+    ) async throws {
         try await TestGateway.run { gateway in
             let client = try await gateway.connect()
             var replies = MessageReader(client)
+            try await body(gateway, client, &replies)
+            await client.close()
+        }
+    }
+
+    @Test func helloIsAnsweredWithTheGreetingAndNamesTheClient() async throws {
+        try await withClient { gateway, client, replies in
             try await client.send(Msg(act: "hello", data: "My name's John!"))
             #expect(try await replies.next() == Msg(act: "hello", data: "Nice to meet you!"))
 
@@ -22,16 +32,13 @@ struct GatewayServerTests {
             #expect(page.connections.first?.packetsIn == 1)
             #expect(page.connections.first?.packetsOut == 1)
             #expect(page.connections.first?.bytesOut == 44)
-            await client.close()
         }
     }
 
     @Test func aPacketFarLargerThanTheFirstReceiveBufferArrivesWhole() async throws {
         let name = String(repeating: "n", count: 60_000)
         #expect(name.utf8.count > GatewayServer.receiveBuffers.nextBufferSize() ?? 0)
-        try await TestGateway.run { gateway in
-            let client = try await gateway.connect()
-            var replies = MessageReader(client)
+        try await withClient { gateway, client, replies in
             try await client.send(Msg(act: "hello", data: name))
             try await client.send(Msg(act: "hello", data: "short"))
             #expect(try await replies.next() == Msg(act: "hello", data: "Nice to meet you!"))
@@ -40,14 +47,11 @@ struct GatewayServerTests {
             let page = await gateway.registry.page(after: nil, limit: 10, filter: ConnectionFilter())
             #expect(page.connections.first?.bytesIn == UInt64(2 + Msg(act: "hello", data: name).encodedJSONByteCount + 2
                 + Msg(act: "hello", data: "short").encodedJSONByteCount))
-            await client.close()
         }
     }
 
     @Test func heartbeatGetsNoReplyAndMovesLastActive() async throws {
-        try await TestGateway.run { gateway in
-            let client = try await gateway.connect()
-            var replies = MessageReader(client)
+        try await withClient { gateway, client, replies in
             try await client.send(Msg(act: "hello", data: "beat"))
             _ = try await replies.next()
             let before = try #require(await gateway.registry.page(after: nil, limit: 1, filter: ConnectionFilter()).connections.first)
@@ -59,14 +63,11 @@ struct GatewayServerTests {
             let after = try #require(await gateway.registry.snapshot(of: before.id))
             #expect(after.packetsIn == 3)
             #expect(after.lastActiveAt > before.lastActiveAt)
-            await client.close()
         }
     }
 
     @Test func anUnknownActWithoutUpstreamGetsAnErrorAndTheConnectionStays() async throws {
-        try await TestGateway.run { gateway in
-            let client = try await gateway.connect()
-            var replies = MessageReader(client)
+        try await withClient { gateway, client, replies in
             try await client.send(Msg(act: "order.create", data: "{}"))
             #expect(
                 try await replies.next()
@@ -74,7 +75,6 @@ struct GatewayServerTests {
             )
             try await client.send(Msg(act: "hello"))
             #expect(try await replies.next()?.act == "hello")
-            await client.close()
         }
     }
 
@@ -84,9 +84,7 @@ struct GatewayServerTests {
         (#"{"Act":1}"#, "invalid package structure: "),
     ])
     func dataThatIsNotAMsgGetsAnErrorAndTheConnectionStays(data: String, errorPrefix: String) async throws {
-        try await TestGateway.run { gateway in
-            let client = try await gateway.connect()
-            var replies = MessageReader(client)
+        try await withClient { gateway, client, replies in
             var packet = ByteBuffer()
             packet.writeInteger(UInt16(data.utf8.count))
             packet.writeString(data)
@@ -96,14 +94,11 @@ struct GatewayServerTests {
             #expect(reply.data.hasPrefix(#"{"act":"","error":"\#(errorPrefix)"#))
             try await client.send(Msg(act: "hello"))
             #expect(try await replies.next()?.act == "hello")
-            await client.close()
         }
     }
 
     @Test func packetsSplitByteByByteOrCoalescedAreAllAnswered() async throws {
-        try await TestGateway.run { gateway in
-            let client = try await gateway.connect()
-            var replies = MessageReader(client)
+        try await withClient { gateway, client, replies in
             var stream = ByteBuffer()
             let encoder = GtcpMsgEncoder(framing: .default)
             for name in ["a", "b", "c"] {
@@ -119,7 +114,6 @@ struct GatewayServerTests {
             }
             let snapshot = try #require(await gateway.registry.page(after: nil, limit: 1, filter: ConnectionFilter()).connections.first)
             #expect(snapshot.clientName == "c")
-            await client.close()
         }
     }
 

@@ -17,6 +17,17 @@ struct RequestReplyTests {
         }
     }
 
+    /// Runs `body` with a gateway and a registered device on it, and closes the device after.
+    private func withDevice(
+        upstream: (any Upstream)? = nil, _ body: (TestGateway, inout Device) async throws -> Void
+    ) async throws {
+        try await TestGateway.run(upstream: upstream) { gateway in
+            var device = try await Device(on: gateway)
+            try await body(gateway, &device)
+            await device.client.close()
+        }
+    }
+
     /// A client that said hello, so that it is registered.
     private struct Device {
         let client: GtcpClientConnection
@@ -36,8 +47,7 @@ struct RequestReplyTests {
     @Test func theAnswerComesBackByteExactAndGoesNowhereElse() async throws {
         let acts = ActLog()
         let upstream = Self.recordingEcho(acts)
-        try await TestGateway.run(upstream: upstream) { gateway in
-            var device = try await Device(on: gateway)
+        try await withDevice(upstream: upstream) { gateway, device in
             let id = device.id
             async let outcome = gateway.registry.request(
                 Msg(act: "ask", data: "status?"), to: id, replyAct: "status", timeout: .seconds(30))
@@ -50,15 +60,13 @@ struct RequestReplyTests {
             try await device.client.send(Msg(act: "echo", data: "after"))
             #expect(try await device.messages.next() == Msg(act: "echo", data: "after"))
             #expect(await acts.acts == ["echo"])
-            await device.client.close()
         }
     }
 
     @Test func anUnansweredRequestTimesOutAndALateAnswerIsHandledAsUsual() async throws {
         let acts = ActLog()
         let upstream = Self.recordingEcho(acts)
-        try await TestGateway.run(upstream: upstream) { gateway in
-            var device = try await Device(on: gateway)
+        try await withDevice(upstream: upstream) { gateway, device in
             let id = device.id
             let outcome = await gateway.registry.request(
                 Msg(act: "ask"), to: id, replyAct: "status", timeout: .milliseconds(50))
@@ -68,13 +76,11 @@ struct RequestReplyTests {
             try await device.client.send(Msg(act: "status", data: "late"))
             #expect(try await device.messages.next() == Msg(act: "status", data: "late"))
             #expect(await acts.acts == ["status"])
-            await device.client.close()
         }
     }
 
     @Test func requestsWaitingForOneActAreAnsweredOldestFirst() async throws {
-        try await TestGateway.run { gateway in
-            var device = try await Device(on: gateway)
+        try await withDevice { gateway, device in
             let id = device.id
             let registry = gateway.registry
             async let first = registry.request(Msg(act: "ask", data: "1"), to: id, replyAct: "status", timeout: .seconds(30))
@@ -90,7 +96,6 @@ struct RequestReplyTests {
             #expect(await first == .answered(Msg(act: "status", data: "a")))
             #expect(await second == .answered(Msg(act: "status", data: "b")))
             #expect(await other == .answered(Msg(act: "other", data: "c")))
-            await device.client.close()
         }
     }
 
@@ -114,8 +119,7 @@ struct RequestReplyTests {
     }
 
     @Test func aConnectionHoldsAtMostSixtyFourWaitingRequests() async throws {
-        try await TestGateway.run { gateway in
-            var device = try await Device(on: gateway)
+        try await withDevice { gateway, device in
             let id = device.id
             let registry = gateway.registry
             try await withThrowingTaskGroup(of: RequestOutcome.self) { requests in

@@ -5,11 +5,24 @@ import NIOConcurrencyHelpers
 import Testing
 
 @Suite struct CurlUpstreamLifecycleTests {
-    @Test func twoHundredConcurrentRequestsEachCompleteExactlyOnce() async throws {
+    /// Runs `send` against a fresh upstream; afterwards nothing may be in flight and requests
+    /// 0..<count must each have completed exactly once.
+    private func expectEachCompletesOnce(
+        count: Int, _ send: @Sendable (CurlUpstream, CompletionTally) async -> Void
+    ) async throws {
         let backend = TestBackend()
         try await withTestServer(backend.makeRouter()) { port in
             let upstream = try CurlUpstream.make(port: port)
             let completions = CompletionTally()
+            await send(upstream, completions)
+            #expect(upstream.inFlightCount == 0)
+            await upstream.shutdown()
+            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<count).map { ($0, 1) }))
+        }
+    }
+
+    @Test func twoHundredConcurrentRequestsEachCompleteExactlyOnce() async throws {
+        try await expectEachCompletesOnce(count: 200) { upstream, completions in
             let (outcomes, continuation) = AsyncStream.makeStream(of: (Int, UpstreamOutcome).self)
             for index in 0..<200 {
                 upstream.forward(makeRequest("echo", "\(index)")) { outcome in
@@ -23,17 +36,11 @@ import Testing
                 received += 1
                 if received == 200 { break }
             }
-            #expect(upstream.inFlightCount == 0)
-            await upstream.shutdown()
-            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<200).map { ($0, 1) }))
         }
     }
 
     @Test func requestsFromManyThreadsAtOnceEachCompleteExactlyOnce() async throws {
-        let backend = TestBackend()
-        try await withTestServer(backend.makeRouter()) { port in
-            let upstream = try CurlUpstream.make(port: port)
-            let completions = CompletionTally()
+        try await expectEachCompletesOnce(count: 400) { upstream, completions in
             await withTaskGroup { group in
                 for sender in 0..<4 {
                     group.addTask {
@@ -49,9 +56,6 @@ import Testing
                     }
                 }
             }
-            #expect(upstream.inFlightCount == 0)
-            await upstream.shutdown()
-            #expect(completions.counts == Dictionary(uniqueKeysWithValues: (0..<400).map { ($0, 1) }))
         }
     }
 

@@ -25,6 +25,14 @@ import Testing
         }
     }
 
+    /// Forwards one `echo` through a fresh upstream aimed at `port`, then shuts it down.
+    private func forwardEcho(toPort port: Int) async throws -> UpstreamOutcome {
+        let upstream = try CurlUpstream.make(port: port)
+        let outcome = await upstream.forward(makeRequest("echo"))
+        await upstream.shutdown()
+        return outcome
+    }
+
     @Test func successfulAnswerBecomesReplyWithTheRequestAct() async throws {
         try await withUpstream { upstream, _, _ in
             #expect(await upstream.forward(makeRequest("echo", "ping ü")) == .reply(act: "echo", data: "ping ü"))
@@ -83,11 +91,8 @@ import Testing
     @Test(arguments: ["SSH-2.0-OpenSSH_9.6\r\n", "HTTP/1.1 1000 Odd\r\nContent-Length: 2\r\n\r\nok"])
     func nonHTTPReplyIsReportedAsSuch(reply: String) async throws {
         try await withRawReplyServer(reply) { port in
-            let upstream = try CurlUpstream.make(port: port)
-            #expect(
-                await upstream.forward(makeRequest("echo"))
-                    == .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)"))
-            await upstream.shutdown()
+            let outcome = try await forwardEcho(toPort: port)
+            #expect(outcome == .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)"))
         }
     }
 
@@ -207,11 +212,8 @@ import Testing
 
     @Test func closedPortIsReportedAsRefused() async throws {
         try await withRefusingPort { port in
-            let upstream = try CurlUpstream.make(port: port)
-            #expect(
-                await upstream.forward(makeRequest("echo"))
-                    == .failed(status: nil, error: "upstream refused the connection"))
-            await upstream.shutdown()
+            let outcome = try await forwardEcho(toPort: port)
+            #expect(outcome == .failed(status: nil, error: "upstream refused the connection"))
         }
     }
 

@@ -8,12 +8,7 @@ import Testing
     }
 
     private func problems(_ flags: [String: [String]]) -> [String] {
-        do {
-            _ = try SettingsLoader(commandLine: CommandLineSettings(values: flags), environment: [:]).load()
-            return []
-        } catch {
-            return error.problems
-        }
+        settingsProblems(flags)
     }
 
     @Test func eventsAreOffUntilAURLIsGiven() throws {

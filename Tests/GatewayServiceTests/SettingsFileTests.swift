@@ -8,12 +8,7 @@ import Testing
     }
 
     private func problems(_ path: String) -> [String] {
-        do {
-            _ = try load(path)
-            return []
-        } catch {
-            return error.problems
-        }
+        settingsProblems(file: path)
     }
 
     @Test func yamlAndJsonFilesGiveTheSameSettings() throws {

@@ -5,13 +5,7 @@ import Testing
     private func problems(
         _ flags: [String: [String]], environment: [String: String] = [:], file: String? = nil
     ) -> [String] {
-        do {
-            _ = try SettingsLoader(commandLine: CommandLineSettings(configFile: file, values: flags), environment: environment)
-                .load()
-            return []
-        } catch {
-            return error.problems
-        }
+        settingsProblems(flags, environment: environment, file: file)
     }
 
     static let badValues: [(key: String, value: String, message: String)] = [

@@ -9,12 +9,7 @@ import Testing
     }
 
     private func problems(_ flags: [String: [String]]) -> [String] {
-        do {
-            _ = try load(flags)
-            return []
-        } catch {
-            return error.problems
-        }
+        settingsProblems(flags)
     }
 
     @Test func certificateKeyAndClientCAAreReadWhenTheSettingsLoad() throws {

@@ -14,16 +14,24 @@ import Testing
         return await client.run(output: output.output)
     }
 
+    /// Runs the client for `request` against a peer that serves each connection with `serve`.
+    private static func run(
+        _ request: Msg, timeout: Duration = .seconds(5), serve: @escaping @Sendable (PeerConnection) async throws -> Void
+    ) async throws -> (port: Int, status: Int32, printed: RecordedOutput) {
+        let printed = RecordedOutput()
+        let (port, status) = try await ReversePeer.run(serve: serve) { port in
+            (port, await run(port: port, request: request, timeout: timeout, output: printed))
+        }
+        return (port, status, printed)
+    }
+
     @Test func printsTheReplysActAndDataAndExitsZero() async throws {
         let seen = Recorder<Msg>()
-        let printed = RecordedOutput()
-        let status = try await ReversePeer.run { peer in
+        let (_, status, printed) = try await Self.run(Msg(act: "echo", data: "hi")) { peer in
             guard let msg = try await peer.nextMsg() else { return }
             seen.append(msg)
             try await peer.send(Msg(act: msg.act, data: "got \(msg.data)"))
             while try await peer.nextPacket() != nil {}
-        } body: { port in
-            await Self.run(port: port, request: Msg(act: "echo", data: "hi"), output: printed)
         }
         #expect(status == 0)
         #expect(printed.lines.all == ["echo got hi"])
@@ -32,13 +40,10 @@ import Testing
     }
 
     @Test func errorReplyGoesToStandardErrorAndExitsOne() async throws {
-        let printed = RecordedOutput()
-        let status = try await ReversePeer.run { peer in
+        let (_, status, printed) = try await Self.run(Msg(act: "nope")) { peer in
             _ = try await peer.nextMsg()
             try await peer.send(Msg(act: "error", data: "unknown act \"nope\""))
             while try await peer.nextPacket() != nil {}
-        } body: { port in
-            await Self.run(port: port, request: Msg(act: "nope"), output: printed)
         }
         #expect(status == 1)
         #expect(printed.lines.all == [])
@@ -46,12 +51,9 @@ import Testing
     }
 
     @Test func noReplyWithinTheTimeoutExitsOne() async throws {
-        let printed = RecordedOutput()
-        let (port, status) = try await ReversePeer.run { peer in
+        // Long enough that connecting on a loaded machine fits inside it.
+        let (port, status, printed) = try await Self.run(Msg(act: "echo"), timeout: .seconds(1)) { peer in
             while try await peer.nextPacket() != nil {}
-        } body: { port in
-            // Long enough that connecting on a loaded machine fits inside it.
-            (port, await Self.run(port: port, request: Msg(act: "echo"), timeout: .seconds(1), output: printed))
         }
         #expect(status == 1)
         #expect(printed.lines.all == [])
@@ -59,11 +61,8 @@ import Testing
     }
 
     @Test func serverClosingBeforeReplyingExitsOne() async throws {
-        let printed = RecordedOutput()
-        let (port, status) = try await ReversePeer.run { peer in
+        let (port, status, printed) = try await Self.run(Msg(act: "echo")) { peer in
             _ = try await peer.nextMsg()
-        } body: { port in
-            (port, await Self.run(port: port, request: Msg(act: "echo"), output: printed))
         }
         #expect(status == 1)
         #expect(printed.errors.all == ["127.0.0.1:\(port) closed the connection before replying"])
