@@ -8,8 +8,7 @@ struct ClusterRoutes<Context: RequestContext> {
     let cluster: (any AdminCluster)?
 
     func register(on router: Router<Context>) {
-        router.get("/cluster/nodes", use: self.nodes)
-        router.methodNotAllowed("/cluster/nodes", allowing: [.get])
+        router.only(.get, "/cluster/nodes", use: self.nodes)
     }
 
     @Sendable func nodes(_ request: Request, context: Context) async throws -> Response {
