@@ -29,6 +29,16 @@ func withAdminRouter<Value>(
     return try await Application(router: router).test(.router, test)
 }
 
+/// The admin router's answer to one request, over fakes, without sockets.
+func adminResponse(
+    _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil,
+    connections: FakeConnections = FakeConnections(), ready: Bool = true, token: AdminToken = AdminToken(nil)
+) async throws -> TestResponse {
+    try await withAdminRouter(connections: connections, ready: ready, token: token) { client in
+        try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
+}
+
 /// POSTs `body` to each of `uris`; each must be refused with 400 and `detail`, no connection touched.
 func expectRefusedPost(
     _ body: String, to uris: String..., detail: String, sourceLocation: SourceLocation = #_sourceLocation
