@@ -8,6 +8,7 @@ import Testing
 /// Runs `test` against the admin router over fakes, without sockets.
 func withAdminRouter<Value>(
     connections: FakeConnections = FakeConnections(),
+    cluster: (any AdminCluster)? = nil,
     ready: Bool = true,
     token: AdminToken = AdminToken(nil),
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -22,6 +23,7 @@ func withAdminRouter<Value>(
     let router = AdminAPI.router(
         configuration: configuration,
         connections: connections,
+        cluster: cluster,
         readiness: FakeReadiness(isReady: ready),
         metrics: metrics,
         history: history
