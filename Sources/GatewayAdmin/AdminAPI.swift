@@ -57,7 +57,6 @@ public enum AdminAPI {
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         MessageRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
-        RequestRoutes(connections: connections, maxBodyBytes: configuration.maxBodyBytes).register(on: router)
         ClusterRoutes(cluster: cluster).register(on: router)
         MetricsRoute(registry: metrics).register(on: router)
         HistoryRoute(history: history).register(on: router)

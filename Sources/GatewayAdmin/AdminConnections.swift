@@ -31,8 +31,8 @@ public struct ClusterUnavailable: Error, Sendable, Equatable {
     }
 }
 
-/// One node of the cluster as `GET /cluster/nodes` shows it.
-public struct ClusterNodeInfo: Sendable, Equatable {
+/// One node of the cluster as `GET /cluster/nodes` shows it, and encodes it.
+public struct ClusterNodeInfo: Sendable, Equatable, Encodable {
     public var name: String
     public var incarnation: UInt32
     public var startedAt: Date
@@ -42,6 +42,12 @@ public struct ClusterNodeInfo: Sendable, Equatable {
     public var connections: Int
     /// The node answering the call.
     public var isSelf: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case name, incarnation, startedAt, leaseExpiresAt, connections
+        case isLive = "live"
+        case isSelf = "self"
+    }
 
     public init(
         name: String, incarnation: UInt32, startedAt: Date, leaseExpiresAt: Date, isLive: Bool, connections: Int,

@@ -10,15 +10,12 @@ struct ConnectionRoutes<Context: RequestContext> {
     static var defaultLimit: Int { 100 }
 
     func register(on router: Router<Context>) {
-        router.get("/connections", use: self.list)
-        router.methodNotAllowed("/connections", allowing: [.get])
-        router.post("/connections/doexit", use: self.doexitAll)
-        router.methodNotAllowed("/connections/doexit", allowing: [.post])
+        router.only(.get, "/connections", use: self.list)
+        router.only(.post, "/connections/doexit", use: self.doexitAll)
         router.get("/connections/{id}", use: self.show)
         router.delete("/connections/{id}", use: self.close)
         router.methodNotAllowed("/connections/{id}", allowing: [.get, .delete])
-        router.post("/connections/{id}/doexit", use: self.doexit)
-        router.methodNotAllowed("/connections/{id}/doexit", allowing: [.post])
+        router.only(.post, "/connections/{id}/doexit", use: self.doexit)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {

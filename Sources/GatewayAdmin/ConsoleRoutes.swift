@@ -18,14 +18,13 @@ struct ConsoleRoutes<Context: RequestContext> {
     }
 
     func register(on router: Router<Context>) {
-        router.get("/") { _, _ in
+        router.only(.get, "/") { _, _ in
             Response(status: .found, headers: [.location: "/ui/"])
         }
-        router.methodNotAllowed("/", allowing: [.get])
         for asset in Self.assets {
             let body = ByteBuffer(bytes: asset.bytes)
             let contentType = asset.contentType
-            router.get(asset.path) { _, _ in
+            router.only(.get, asset.path) { _, _ in
                 // no-cache: a new binary's console is picked up on the next load.
                 Response(
                     status: .ok,
@@ -33,7 +32,6 @@ struct ConsoleRoutes<Context: RequestContext> {
                     body: ResponseBody(byteBuffer: body)
                 )
             }
-            router.methodNotAllowed(asset.path, allowing: [.get])
         }
     }
 }

@@ -5,10 +5,9 @@ struct HistoryRoute<Context: RequestContext> {
     let history: MetricsHistory
 
     func register(on router: Router<Context>) {
-        router.get("/history") { request, _ in
+        router.only(.get, "/history") { request, _ in
             _ = try request.query(allowing: [])
             return try JSONResponse.make(self.history.json)
         }
-        router.methodNotAllowed("/history", allowing: [.get])
     }
 }

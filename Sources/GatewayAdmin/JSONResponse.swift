@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SettingsText
 
 /// Successful JSON answers, written with an explicit status.
 enum JSONResponse {
@@ -7,6 +8,10 @@ enum JSONResponse {
         let encoder = JSONEncoder()
         // Sorted so that answers are byte-for-byte reproducible.
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(UTCTimestamp.string(date))
+        }
         return ByteBuffer(bytes: try encoder.encode(value))
     }
 

@@ -2,16 +2,16 @@ import GatewayCore
 import GtcpWire
 import Hummingbird
 
-/// Pushing messages to one connection or to every matching one.
+/// Sending messages to clients: pushed to one connection or to every matching one, or sent to
+/// one connection as a request answered with the client's reply.
 struct MessageRoutes<Context: RequestContext> {
     let connections: any AdminConnections
     let maxBodyBytes: Int
 
     func register(on router: Router<Context>) {
-        router.post("/connections/{id}/messages", use: self.push)
-        router.methodNotAllowed("/connections/{id}/messages", allowing: [.post])
-        router.post("/messages", use: self.broadcast)
-        router.methodNotAllowed("/messages", allowing: [.post])
+        router.only(.post, "/connections/{id}/messages", use: self.push)
+        router.only(.post, "/connections/{id}/requests", use: self.request)
+        router.only(.post, "/messages", use: self.broadcast)
     }
 
     @Sendable func push(_ request: Request, context: Context) async throws -> Response {
@@ -31,13 +31,44 @@ struct MessageRoutes<Context: RequestContext> {
         return try JSONResponse.make(MessageCountJSON(sent: sent), status: .accepted)
     }
 
+    @Sendable func request(_ request: Request, context: Context) async throws -> Response {
+        let id = try request.connectionID(context: context)
+        _ = try request.query(allowing: [])
+        let body = try await self.body(ExchangeRequest.self, of: request) { [$0.act, $0.replyAct] }
+        let outcome = try await self.connections.request(
+            Msg(act: body.act, data: body.data),
+            to: id,
+            replyAct: body.replyAct,
+            timeout: .milliseconds(body.timeoutMs)
+        )
+        if let problem = Problem(outcome, id: id, replyAct: body.replyAct, timeoutMs: body.timeoutMs) {
+            throw problem
+        }
+        guard case .answered(let answer) = outcome else {
+            preconditionFailure("every outcome but an answer is a problem")
+        }
+        return try JSONResponse.make(AnswerJSON(id: id, act: answer.act, data: answer.data))
+    }
+
     private func message(_ request: Request) async throws -> Msg {
-        guard let body = try await request.jsonBody(MessageRequest.self, limit: self.maxBodyBytes) else {
+        let body = try await self.body(MessageRequest.self, of: request) { [$0.act] }
+        return Msg(act: body.act, data: body.data)
+    }
+
+    /// The request's JSON body, required, with every act it names valid.
+    private func body<Body: Decodable>(
+        _ type: Body.Type,
+        of request: Request,
+        acts: (Body) -> [String]
+    ) async throws -> Body {
+        guard let body = try await request.jsonBody(Body.self, limit: self.maxBodyBytes) else {
             throw Problem.badRequest("request body is required: {\"act\": \"...\", \"data\": \"...\"}")
         }
-        if let problem = ActName.validationError(body.act) {
-            throw Problem.badRequest(problem)
+        for act in acts(body) {
+            if let problem = ActName.validationError(act) {
+                throw Problem.badRequest(problem)
+            }
         }
-        return Msg(act: body.act, data: body.data)
+        return body
     }
 }

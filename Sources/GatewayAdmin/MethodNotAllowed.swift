@@ -6,6 +6,16 @@ extension Router {
         [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
     }
 
+    /// Routes `method` on `path` to `handler`, and answers every other method with 405.
+    func only(
+        _ method: HTTPRequest.Method,
+        _ path: RouterPath,
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) {
+        self.on(path, method: method, use: handler)
+        self.methodNotAllowed(path, allowing: [method])
+    }
+
     /// Answers 405 with `Allow` for the methods a path does not serve (HEAD follows GET; CONNECT
     /// names no path); the router alone would say 404, as if the path did not exist.
     func methodNotAllowed(_ path: RouterPath, allowing allowed: [HTTPRequest.Method]) {

@@ -6,13 +6,12 @@ struct MetricsRoute<Context: RequestContext> {
     let registry: PrometheusCollectorRegistry
 
     func register(on router: Router<Context>) {
-        router.get("/metrics") { _, _ in
+        router.only(.get, "/metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer()))
             )
         }
-        router.methodNotAllowed("/metrics", allowing: [.get])
     }
 }

@@ -5,15 +5,13 @@ struct ProbeRoutes<Context: RequestContext> {
     let readiness: any ReadinessSource
 
     func register(on router: Router<Context>) {
-        router.get("/healthz") { _, _ in
+        router.only(.get, "/healthz") { _, _ in
             try JSONResponse.make(StatusJSON(status: "ok"))
         }
-        router.methodNotAllowed("/healthz", allowing: [.get])
-        router.get("/readyz") { _, _ in
+        router.only(.get, "/readyz") { _, _ in
             self.readiness.isReady
                 ? try JSONResponse.make(StatusJSON(status: "ready"))
                 : try JSONResponse.make(StatusJSON(status: "not ready"), status: .serviceUnavailable)
         }
-        router.methodNotAllowed("/readyz", allowing: [.get])
     }
 }

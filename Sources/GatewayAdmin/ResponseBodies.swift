@@ -44,47 +44,47 @@ enum ConnectionJSON {
     /// An entry with a short name and no certificate, rounded up.
     private static var typicalEntryBytes: Int { 320 }
 
-    private static func write(_ time: Date, into buffer: inout ByteBuffer) {
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: UTCTimestamp.byteCount) { out in
-            UTCTimestamp.fill(time, into: out)
-            return UTCTimestamp.byteCount
-        }
-    }
-
     private static func write(_ snapshot: ConnectionSnapshot, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(#"{"bytesIn":"#)
-        buffer.writeString(String(snapshot.bytesIn))
-        buffer.writeStaticString(#","bytesOut":"#)
-        buffer.writeString(String(snapshot.bytesOut))
-        buffer.writeStaticString(#","clientCertificateSubject":"#)
-        self.write(snapshot.clientCertificateSubject, into: &buffer)
-        buffer.writeStaticString(#","clientName":"#)
-        self.write(snapshot.clientName, into: &buffer)
-        buffer.writeStaticString(snapshot.isClosing ? #","closing":true,"connectedAt":""# : #","closing":false,"connectedAt":""#)
-        self.write(snapshot.connectedAt, into: &buffer)
-        buffer.writeStaticString(#"","id":"#)
-        buffer.writeString(String(snapshot.id))
-        buffer.writeStaticString(#","inFlight":"#)
-        buffer.writeString(String(snapshot.inFlight))
-        buffer.writeStaticString(#","lastActiveAt":""#)
-        self.write(snapshot.lastActiveAt, into: &buffer)
-        buffer.writeStaticString(#"","node":"#)
-        self.write(snapshot.node, into: &buffer)
-        buffer.writeStaticString(#","packetsIn":"#)
-        buffer.writeString(String(snapshot.packetsIn))
-        buffer.writeStaticString(#","packetsOut":"#)
-        buffer.writeString(String(snapshot.packetsOut))
-        buffer.writeStaticString(#","remoteAddress":"#)
-        GoJSON.writeQuoted(snapshot.remoteAddress, into: &buffer)
+        self.write(#"{"bytesIn":"#, snapshot.bytesIn, into: &buffer)
+        self.write(#","bytesOut":"#, snapshot.bytesOut, into: &buffer)
+        self.write(#","clientCertificateSubject":"#, snapshot.clientCertificateSubject, into: &buffer)
+        self.write(#","clientName":"#, snapshot.clientName, into: &buffer)
+        buffer.writeStaticString(snapshot.isClosing ? #","closing":true"# : #","closing":false"#)
+        self.write(#","connectedAt":"#, snapshot.connectedAt, into: &buffer)
+        self.write(#","id":"#, snapshot.id, into: &buffer)
+        self.write(#","inFlight":"#, snapshot.inFlight, into: &buffer)
+        self.write(#","lastActiveAt":"#, snapshot.lastActiveAt, into: &buffer)
+        self.write(#","node":"#, snapshot.node, into: &buffer)
+        self.write(#","packetsIn":"#, snapshot.packetsIn, into: &buffer)
+        self.write(#","packetsOut":"#, snapshot.packetsOut, into: &buffer)
+        self.write(#","remoteAddress":"#, snapshot.remoteAddress, into: &buffer)
         buffer.writeStaticString("}")
     }
 
-    private static func write(_ text: String?, into buffer: inout ByteBuffer) {
+    // Each writes a member's key, then its value.
+
+    private static func write(_ key: StaticString, _ number: some BinaryInteger, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString(key)
+        buffer.writeString(String(number))
+    }
+
+    private static func write(_ key: StaticString, _ text: String?, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString(key)
         if let text {
             GoJSON.writeQuoted(text, into: &buffer)
         } else {
             buffer.writeStaticString("null")
         }
+    }
+
+    private static func write(_ key: StaticString, _ time: Date, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString(key)
+        buffer.writeStaticString("\"")
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: UTCTimestamp.byteCount) { out in
+            UTCTimestamp.fill(time, into: out)
+            return UTCTimestamp.byteCount
+        }
+        buffer.writeStaticString("\"")
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import GatewayCore
 import GtcpWire
 
@@ -44,46 +43,7 @@ enum ClusterReply: Codable, Sendable, Equatable {
     case connectionClosed
     case count(Int)
     /// The connection with its counters, nil when the node holds no such connection.
-    case snapshot(ConnectionSnapshotWire?)
-}
-
-/// A `ConnectionSnapshot` as it crosses the bus; the receiver knows which node sent it.
-struct ConnectionSnapshotWire: Codable, Sendable, Equatable {
-    var id: ConnectionID
-    var remoteAddress: String
-    var clientName: String?
-    var clientCertificateSubject: String?
-    var connectedAt: Date
-    var lastActiveAt: Date
-    var packetsIn: UInt64
-    var packetsOut: UInt64
-    var bytesIn: UInt64
-    var bytesOut: UInt64
-    var inFlight: Int
-    var isClosing: Bool
-
-    init(_ snapshot: ConnectionSnapshot) {
-        id = snapshot.id
-        remoteAddress = snapshot.remoteAddress
-        clientName = snapshot.clientName
-        clientCertificateSubject = snapshot.clientCertificateSubject
-        connectedAt = snapshot.connectedAt
-        lastActiveAt = snapshot.lastActiveAt
-        packetsIn = snapshot.packetsIn
-        packetsOut = snapshot.packetsOut
-        bytesIn = snapshot.bytesIn
-        bytesOut = snapshot.bytesOut
-        inFlight = snapshot.inFlight
-        isClosing = snapshot.isClosing
-    }
-
-    func snapshot(node: String) -> ConnectionSnapshot {
-        ConnectionSnapshot(
-            id: id, remoteAddress: remoteAddress, clientName: clientName,
-            clientCertificateSubject: clientCertificateSubject, connectedAt: connectedAt, lastActiveAt: lastActiveAt,
-            packetsIn: packetsIn, packetsOut: packetsOut, bytesIn: bytesIn, bytesOut: bytesOut, inFlight: inFlight,
-            isClosing: isClosing, node: node)
-    }
+    case snapshot(ConnectionSnapshot?)
 }
 
 extension ClusterReply {

@@ -12,14 +12,13 @@ struct ClusterMetrics: Sendable {
     let directoryStale: Gauge
 
     init(factory: any MetricsFactory) {
-        rowsWritten = Counter(label: "gtcp_cluster_directory_rows_written_total", dimensions: [], factory: factory)
+        rowsWritten = Counter(label: "gtcp_cluster_directory_rows_written_total", factory: factory)
         batchRows = Recorder(label: "gtcp_cluster_directory_batch_rows", dimensions: [], aggregate: true, factory: factory)
         batchDuration = Timer(
-            label: "gtcp_cluster_directory_batch_duration_seconds", dimensions: [], preferredDisplayUnit: .seconds,
-            factory: factory)
-        databaseErrors = Counter(label: "gtcp_cluster_database_errors_total", dimensions: [], factory: factory)
-        leaseRenewals = Counter(label: "gtcp_cluster_lease_renewals_total", dimensions: [], factory: factory)
-        rewrites = Counter(label: "gtcp_cluster_directory_rewrites_total", dimensions: [], factory: factory)
-        directoryStale = Gauge(label: "gtcp_cluster_directory_stale", dimensions: [], factory: factory)
+            label: "gtcp_cluster_directory_batch_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        databaseErrors = Counter(label: "gtcp_cluster_database_errors_total", factory: factory)
+        leaseRenewals = Counter(label: "gtcp_cluster_lease_renewals_total", factory: factory)
+        rewrites = Counter(label: "gtcp_cluster_directory_rewrites_total", factory: factory)
+        directoryStale = Gauge(label: "gtcp_cluster_directory_stale", factory: factory)
     }
 }

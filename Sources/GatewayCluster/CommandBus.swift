@@ -198,7 +198,7 @@ public actor CommandBus: Service {
     private nonisolated func execute(_ command: ClusterCommand) async -> ClusterReply {
         switch command {
         case .snapshot(let id):
-            .snapshot(await registry.snapshot(of: id).map(ConnectionSnapshotWire.init))
+            .snapshot(await registry.snapshot(of: id))
         case .push(let id, let act, let data):
             ClusterReply(await registry.push(Msg(act: act, data: data), to: id))
         case .request(let id, let act, let data, let replyAct, let timeoutMs):

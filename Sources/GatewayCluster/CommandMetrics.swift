@@ -24,17 +24,8 @@ struct CommandMetrics: Sendable {
     let duration: Timer
 
     init(factory: any MetricsFactory) {
-        commands = Dictionary(
-            uniqueKeysWithValues: CommandOutcome.allCases.map {
-                ($0, Counter(label: "gtcp_cluster_commands_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
-            }
-        )
-        duration = Timer(
-            label: "gtcp_cluster_command_duration_seconds",
-            dimensions: [],
-            preferredDisplayUnit: .seconds,
-            factory: factory
-        )
+        commands = Dictionary(label: "gtcp_cluster_commands_total", dimension: "outcome", factory: factory)
+        duration = Timer(label: "gtcp_cluster_command_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)
     }
 
     func record(_ result: Result<ClusterReply, CommandFailure>, duration: Duration) {

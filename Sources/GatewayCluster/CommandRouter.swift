@@ -10,8 +10,9 @@ struct CommandRouter: ClusterCommandRouting {
 
     func snapshot(of id: ConnectionID, on node: ClusterNode) async throws -> ConnectionSnapshot? {
         try await send(.snapshot(id: id), to: node, about: id) { reply -> ConnectionSnapshot?? in
-            guard case .snapshot(let wire) = reply else { return nil }
-            return .some(wire.map { $0.snapshot(node: node.name) })
+            guard case .snapshot(var snapshot) = reply else { return nil }
+            snapshot?.node = node.name
+            return .some(snapshot)
         }
     }
 

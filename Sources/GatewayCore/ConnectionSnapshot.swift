@@ -5,7 +5,8 @@ import NIOCore
 public typealias ConnectionID = UInt64
 
 /// What the admin API shows of one live connection, taken on the connection's event loop.
-public struct ConnectionSnapshot: Sendable, Equatable {
+/// `Codable` for the cluster's command bus, which carries it to the node that asked.
+public struct ConnectionSnapshot: Sendable, Equatable, Codable {
     public var id: ConnectionID
     public var remoteAddress: String
     public var clientName: String?
@@ -19,7 +20,8 @@ public struct ConnectionSnapshot: Sendable, Equatable {
     public var bytesOut: UInt64
     public var inFlight: Int
     public var isClosing: Bool
-    /// The cluster node holding the connection; nil on a single gateway.
+    /// The cluster node holding the connection; nil on a single gateway and on the bus, where
+    /// the receiver knows which node answered.
     public var node: String?
 
     public init(

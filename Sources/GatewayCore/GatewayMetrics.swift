@@ -59,43 +59,37 @@ public struct GatewayMetrics: Sendable {
     let partialPacketBytes: Meter
 
     public init(factory: any MetricsFactory) {
-        connectionsOpen = Meter(label: "gtcp_connections_open", dimensions: [], factory: factory)
-        connectionsAccepted = Counter(label: "gtcp_connections_accepted_total", dimensions: [], factory: factory)
-        connectionsRejected = Counter(label: "gtcp_connections_rejected_total", dimensions: [], factory: factory)
-        acceptErrors = Counter(label: "gtcp_accept_errors_total", dimensions: [], factory: factory)
-        connectionsClosed = Dictionary(
-            uniqueKeysWithValues: CloseReason.allCases.map {
-                ($0, Counter(label: "gtcp_connections_closed_total", dimensions: [("reason", $0.rawValue)], factory: factory))
+        connectionsOpen = Meter(label: "gtcp_connections_open", factory: factory)
+        connectionsAccepted = Counter(label: "gtcp_connections_accepted_total", factory: factory)
+        connectionsRejected = Counter(label: "gtcp_connections_rejected_total", factory: factory)
+        acceptErrors = Counter(label: "gtcp_accept_errors_total", factory: factory)
+        connectionsClosed = Dictionary(label: "gtcp_connections_closed_total", dimension: "reason", factory: factory)
+        packetsIn = Counter(label: "gtcp_packets_in_total", factory: factory)
+        packetsOut = Counter(label: "gtcp_packets_out_total", factory: factory)
+        bytesIn = Counter(label: "gtcp_bytes_in_total", factory: factory)
+        bytesOut = Counter(label: "gtcp_bytes_out_total", factory: factory)
+        framingErrors = Counter(label: "gtcp_framing_errors_total", factory: factory)
+        decodeErrors = Counter(label: "gtcp_decode_errors_total", factory: factory)
+        upstreamRequests = Dictionary(label: "gtcp_upstream_requests_total", dimension: "outcome", factory: factory)
+        upstreamDuration = Timer(label: "gtcp_upstream_request_duration_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        upstreamInFlight = Meter(label: "gtcp_upstream_in_flight", factory: factory)
+        repliesDropped = Counter(label: "gtcp_replies_dropped_total", factory: factory)
+        doexitSent = Counter(label: "gtcp_doexit_sent_total", factory: factory)
+        eventsSent = Counter(label: "gtcp_events_sent_total", factory: factory)
+        eventsDropped = Dictionary(label: "gtcp_events_dropped_total", dimension: "reason", factory: factory)
+        logLinesLeftOut = Counter(label: "gtcp_log_lines_suppressed_total", factory: factory)
+        outboundQueuedBytes = Meter(label: "gtcp_outbound_queued_bytes", factory: factory)
+        partialPacketBytes = Meter(label: "gtcp_partial_packet_bytes", factory: factory)
+    }
+}
+
+extension Dictionary where Key: CaseIterable & RawRepresentable<String>, Value == Counter {
+    /// A counter family: `label{dimension="<case>"}` for each case of `Key`.
+    public init(label: String, dimension: String, factory: any MetricsFactory) {
+        self.init(
+            uniqueKeysWithValues: Key.allCases.map {
+                ($0, Counter(label: label, dimensions: [(dimension, $0.rawValue)], factory: factory))
             }
         )
-        packetsIn = Counter(label: "gtcp_packets_in_total", dimensions: [], factory: factory)
-        packetsOut = Counter(label: "gtcp_packets_out_total", dimensions: [], factory: factory)
-        bytesIn = Counter(label: "gtcp_bytes_in_total", dimensions: [], factory: factory)
-        bytesOut = Counter(label: "gtcp_bytes_out_total", dimensions: [], factory: factory)
-        framingErrors = Counter(label: "gtcp_framing_errors_total", dimensions: [], factory: factory)
-        decodeErrors = Counter(label: "gtcp_decode_errors_total", dimensions: [], factory: factory)
-        upstreamRequests = Dictionary(
-            uniqueKeysWithValues: UpstreamResult.allCases.map {
-                ($0, Counter(label: "gtcp_upstream_requests_total", dimensions: [("outcome", $0.rawValue)], factory: factory))
-            }
-        )
-        upstreamDuration = Timer(
-            label: "gtcp_upstream_request_duration_seconds",
-            dimensions: [],
-            preferredDisplayUnit: .seconds,
-            factory: factory
-        )
-        upstreamInFlight = Meter(label: "gtcp_upstream_in_flight", dimensions: [], factory: factory)
-        repliesDropped = Counter(label: "gtcp_replies_dropped_total", dimensions: [], factory: factory)
-        doexitSent = Counter(label: "gtcp_doexit_sent_total", dimensions: [], factory: factory)
-        eventsSent = Counter(label: "gtcp_events_sent_total", dimensions: [], factory: factory)
-        eventsDropped = Dictionary(
-            uniqueKeysWithValues: EventDropReason.allCases.map {
-                ($0, Counter(label: "gtcp_events_dropped_total", dimensions: [("reason", $0.rawValue)], factory: factory))
-            }
-        )
-        logLinesLeftOut = Counter(label: "gtcp_log_lines_suppressed_total", dimensions: [], factory: factory)
-        outboundQueuedBytes = Meter(label: "gtcp_outbound_queued_bytes", dimensions: [], factory: factory)
-        partialPacketBytes = Meter(label: "gtcp_partial_packet_bytes", dimensions: [], factory: factory)
     }
 }

@@ -156,13 +156,7 @@ struct MsgJSONParser {
 
     /// Depth 1 is the Msg itself, whose `Act` and `Data` members are recorded.
     private mutating func skipObject(depth: Int) throws(MsgDecodingError) {
-        guard depth <= Self.maxNestingDepth else {
-            throw .tooDeep(at: self.index)
-        }
-        self.index += 1
-        self.skipWhitespace()
-        if try self.peek() == UInt8(ascii: "}") {
-            self.index += 1
+        if try self.enterContainer(depth: depth, closedBy: UInt8(ascii: "}")) {
             return
         }
         var context = JSONContext.keyOrObjectEnd
@@ -182,13 +176,7 @@ struct MsgJSONParser {
     }
 
     private mutating func skipArray(depth: Int) throws(MsgDecodingError) {
-        guard depth <= Self.maxNestingDepth else {
-            throw .tooDeep(at: self.index)
-        }
-        self.index += 1
-        self.skipWhitespace()
-        if try self.peek() == UInt8(ascii: "]") {
-            self.index += 1
+        if try self.enterContainer(depth: depth, closedBy: UInt8(ascii: "]")) {
             return
         }
         var context = JSONContext.valueOrArrayEnd
@@ -207,6 +195,19 @@ struct MsgJSONParser {
                 throw self.unexpectedCharacter(.arraySeparator)
             }
         }
+    }
+
+    /// Steps past the opening bracket of an object or array at `depth`; true when it is empty,
+    /// with its closing bracket consumed too.
+    private mutating func enterContainer(depth: Int, closedBy end: UInt8) throws(MsgDecodingError) -> Bool {
+        guard depth <= Self.maxNestingDepth else {
+            throw .tooDeep(at: self.index)
+        }
+        self.index += 1
+        self.skipWhitespace()
+        guard try self.peek() == end else { return false }
+        self.index += 1
+        return true
     }
 
     private mutating func skipLiteral(_ literal: StaticString) throws(MsgDecodingError) {

@@ -25,8 +25,10 @@ struct ReloadTests {
             "listen: 127.0.0.1:0\nadmin-listen: \"off\"\ngreeting: \"\(greeting)\"\n" + extra
         }
 
-        func rewrite(_ text: String) throws {
-            try directory.write("config.yaml", text)
+        /// Writes the config file anew and tells the gateway to read it.
+        func reload(greeting: String, extra: String = "") throws {
+            try directory.write("config.yaml", Self.config(greeting: greeting, extra: extra))
+            server.signal(SIGHUP)
         }
 
         func stop() async -> Int32 {
@@ -40,8 +42,7 @@ struct ReloadTests {
         let started = try await Started(greeting: "before")
         #expect(try await started.client.hello() == "before")
 
-        try started.rewrite(Started.config(greeting: "after"))
-        started.server.signal(SIGHUP)
+        try started.reload(greeting: "after")
         #expect(await started.server.line(containing: "configuration reloaded") != nil)
         #expect(try await started.client.hello() == "after")
         #expect(!started.server.output.contains { $0.contains("closed [") }, "the connection was never closed")
@@ -52,8 +53,7 @@ struct ReloadTests {
         let started = try await Started(greeting: "running")
         #expect(try await started.client.hello() == "running")
 
-        try started.rewrite(Started.config(greeting: "never applied", extra: "header-size: 9\nidle-timeout: soon\n"))
-        started.server.signal(SIGHUP)
+        try started.reload(greeting: "never applied", extra: "header-size: 9\nidle-timeout: soon\n")
         let rejected = try #require(await started.server.line(containing: "reload rejected, keeping the running configuration"))
         #expect(rejected.contains("header-size must be 1..4, got 9"))
         // Each problem is a line of its own, which may still be on its way.
@@ -61,8 +61,7 @@ struct ReloadTests {
         #expect(try await started.client.hello() == "running")
 
         // Fixed, the file applies on the next SIGHUP.
-        try started.rewrite(Started.config(greeting: "fixed"))
-        started.server.signal(SIGHUP)
+        try started.reload(greeting: "fixed")
         #expect(await started.server.line(containing: "configuration reloaded") != nil)
         #expect(try await started.client.hello() == "fixed")
         #expect(await started.stop() == 0)
@@ -72,8 +71,7 @@ struct ReloadTests {
         let started = try await Started(greeting: "before")
         #expect(try await started.client.hello() == "before")
 
-        try started.rewrite(Started.config(greeting: "after", extra: "max-connections: 5\nshutdown-grace: 1s\n"))
-        started.server.signal(SIGHUP)
+        try started.reload(greeting: "after", extra: "max-connections: 5\nshutdown-grace: 1s\n")
         let warning = try #require(
             await started.server.line(containing: "configuration reloaded; these changes take effect after a restart:"))
         #expect(warning.hasSuffix(": max-connections, shutdown-grace"))

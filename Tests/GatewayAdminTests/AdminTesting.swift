@@ -8,6 +8,7 @@ import Testing
 /// Runs `test` against the admin router over fakes, without sockets.
 func withAdminRouter<Value>(
     connections: FakeConnections = FakeConnections(),
+    cluster: (any AdminCluster)? = nil,
     ready: Bool = true,
     token: AdminToken = AdminToken(nil),
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -22,11 +23,22 @@ func withAdminRouter<Value>(
     let router = AdminAPI.router(
         configuration: configuration,
         connections: connections,
+        cluster: cluster,
         readiness: FakeReadiness(isReady: ready),
         metrics: metrics,
         history: history
     )
     return try await Application(router: router).test(.router, test)
+}
+
+/// The admin router's answer to one request, over fakes, without sockets.
+func adminResponse(
+    _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: String? = nil,
+    connections: FakeConnections = FakeConnections(), ready: Bool = true, token: AdminToken = AdminToken(nil)
+) async throws -> TestResponse {
+    try await withAdminRouter(connections: connections, ready: ready, token: token) { client in
+        try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    }
 }
 
 /// POSTs `body` to each of `uris`; each must be refused with 400 and `detail`, no connection touched.

@@ -5,31 +5,28 @@ import Testing
 
 @Suite struct AuthTests {
     @Test func missingTokenIsRefusedWithChallenge() async throws {
-        try await withAdminRouter(token: AdminToken("s3cret")) { client in
-            let response = try await client.execute(uri: "/connections", method: .get)
-            #expect(response.status == .unauthorized)
-            #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="gtcp-gateway""#)
-            #expect(try response.problem().title == "Unauthorized")
-        }
+        let response = try await adminResponse(.get, "/connections", token: AdminToken("s3cret"))
+        #expect(response.status == .unauthorized)
+        #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="gtcp-gateway""#)
+        #expect(try response.problem().title == "Unauthorized")
     }
 
     @Test(arguments: ["Bearer wrong", "Bearer s3cre", "Bearer s3cret2", "Basic czNjcmV0", "Bearer ", "s3cret"])
     func wrongCredentialIsRefused(authorization: String) async throws {
         let connections = FakeConnections()
-        try await withAdminRouter(connections: connections, token: AdminToken("s3cret")) { client in
-            let response = try await client.execute(uri: "/connections/1", method: .delete, headers: [.authorization: authorization])
-            #expect(response.status == .unauthorized)
-            _ = try response.problem()
-        }
+        let response = try await adminResponse(
+            .delete, "/connections/1", headers: [.authorization: authorization], connections: connections,
+            token: AdminToken("s3cret"))
+        #expect(response.status == .unauthorized)
+        _ = try response.problem()
         #expect(connections.calls.isEmpty)
     }
 
     @Test(arguments: ["Bearer s3cret", "bearer s3cret", "BEARER  s3cret"])
     func rightTokenIsAccepted(authorization: String) async throws {
-        try await withAdminRouter(token: AdminToken("s3cret")) { client in
-            let response = try await client.execute(uri: "/connections", method: .get, headers: [.authorization: authorization])
-            #expect(response.status == .ok)
-        }
+        let response = try await adminResponse(
+            .get, "/connections", headers: [.authorization: authorization], token: AdminToken("s3cret"))
+        #expect(response.status == .ok)
     }
 
     @Test(
@@ -38,10 +35,8 @@ import Testing
             as [(String, HTTPResponse.Status)]
     )
     func requestWithoutToken(uri: String, status: HTTPResponse.Status) async throws {
-        try await withAdminRouter(token: AdminToken("s3cret")) { client in
-            let response = try await client.execute(uri: uri, method: .get)
-            #expect(response.status == status)
-        }
+        let response = try await adminResponse(.get, uri, token: AdminToken("s3cret"))
+        #expect(response.status == status)
     }
 
     @Test func tokenChangesTakeEffectOnTheNextRequest() async throws {

@@ -61,23 +61,12 @@ extension JSONEncoder {
 private struct ReferenceList: Encodable {
     let total: Int
     let connections: [ConnectionBody]
-    let next: String?
+    @NullWhenAbsent var next: String?
 
     init(_ page: ConnectionPage) {
         total = page.total
         connections = page.connections.map(ConnectionBody.init)
         next = page.next.map(String.init)
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(total, forKey: .total)
-        try container.encode(connections, forKey: .connections)
-        try container.encode(next, forKey: .next)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case total, connections, next
     }
 }
 

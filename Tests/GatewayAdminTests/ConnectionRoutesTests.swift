@@ -62,11 +62,9 @@ import Testing
     ])
     func badListQueryIsRefused(query: String, detail: String) async throws {
         let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections?\(query)", method: .get)
-            #expect(response.status == .badRequest)
-            #expect(try response.problem().detail == detail)
-        }
+        let response = try await adminResponse(.get, "/connections?\(query)", connections: connections)
+        #expect(response.status == .badRequest)
+        #expect(try response.problem().detail == detail)
         #expect(connections.calls.isEmpty)
     }
 
@@ -112,21 +110,17 @@ import Testing
     @Test(arguments: [(PushOutcome.sent, HTTPResponse.Status.noContent), (.closing, .noContent), (.notFound, .notFound)])
     func deleteClosesTheConnection(outcome: PushOutcome, status: HTTPResponse.Status) async throws {
         let connections = FakeConnections(outcome: outcome)
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections/9", method: .delete)
-            #expect(response.status == status)
-            if status == .noContent { #expect(response.body.readableBytes == 0) }
-        }
+        let response = try await adminResponse(.delete, "/connections/9", connections: connections)
+        #expect(response.status == status)
+        if status == .noContent { #expect(response.body.readableBytes == 0) }
         #expect(connections.calls == [.close(9)])
     }
 
     @Test func doexitWithoutBodyLeavesTheGraceToTheGateway() async throws {
         let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections/4/doexit", method: .post)
-            #expect(response.status == .accepted)
-            #expect(String(buffer: response.body) == #"{"id":4,"status":"doexit sent"}"#)
-        }
+        let response = try await adminResponse(.post, "/connections/4/doexit", connections: connections)
+        #expect(response.status == .accepted)
+        #expect(String(buffer: response.body) == #"{"id":4,"status":"doexit sent"}"#)
         #expect(connections.calls == [.doexit(4, data: "", grace: nil)])
     }
 
@@ -142,11 +136,10 @@ import Testing
 
     @Test(arguments: [(PushOutcome.notFound, HTTPResponse.Status.notFound, "no connection with id 4"), (.closing, .conflict, "connection 4 is closing")])
     func doexitOfAMissingOrClosingConnection(outcome: PushOutcome, status: HTTPResponse.Status, detail: String) async throws {
-        try await withAdminRouter(connections: FakeConnections(outcome: outcome)) { client in
-            let response = try await client.execute(uri: "/connections/4/doexit", method: .post)
-            #expect(response.status == status)
-            #expect(try response.problem().detail == detail)
-        }
+        let response = try await adminResponse(
+            .post, "/connections/4/doexit", connections: FakeConnections(outcome: outcome))
+        #expect(response.status == status)
+        #expect(try response.problem().detail == detail)
     }
 
     @Test(arguments: [

@@ -6,11 +6,9 @@ import Testing
 
 @Suite struct ConsoleRoutesTests {
     @Test func rootLeadsToTheConsole() async throws {
-        try await withAdminRouter(token: AdminToken("secret")) { client in
-            let response = try await client.execute(uri: "/", method: .get)
-            #expect(response.status == .found)
-            #expect(response.headers[.location] == "/ui/")
-        }
+        let response = try await adminResponse(.get, "/", token: AdminToken("secret"))
+        #expect(response.status == .found)
+        #expect(response.headers[.location] == "/ui/")
     }
 
     @Test(arguments: [
@@ -19,12 +17,10 @@ import Testing
         ("/ui/console.css", "text/css; charset=utf-8", "svg.chart"),
     ])
     func consoleFilesAreServedWithoutTheToken(path: String, contentType: String, excerpt: String) async throws {
-        try await withAdminRouter(token: AdminToken("secret")) { client in
-            let response = try await client.execute(uri: path, method: .get)
-            #expect(response.status == .ok)
-            #expect(response.headers[.contentType] == contentType)
-            #expect(String(buffer: response.body).contains(excerpt))
-        }
+        let response = try await adminResponse(.get, path, token: AdminToken("secret"))
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType] == contentType)
+        #expect(String(buffer: response.body).contains(excerpt))
     }
 
     @Test func pageHasNoInlineScriptOrStyle() async throws {
@@ -39,20 +35,16 @@ import Testing
 
     @Test(arguments: ["/ui/", "/connections", "/nowhere", "/healthz"])
     func everyAnswerCarriesTheSecurityHeaders(path: String) async throws {
-        try await withAdminRouter(token: AdminToken("secret")) { client in
-            let response = try await client.execute(uri: path, method: .get)
-            let policy = try #require(response.headers[.contentSecurityPolicy])
-            #expect(policy.hasPrefix("default-src 'self';"))
-            #expect(policy.contains("frame-ancestors 'none'"))
-            #expect(!policy.contains("unsafe-inline"))
-            #expect(response.headers[.xContentTypeOptions] == "nosniff")
-        }
+        let response = try await adminResponse(.get, path, token: AdminToken("secret"))
+        let policy = try #require(response.headers[.contentSecurityPolicy])
+        #expect(policy.hasPrefix("default-src 'self';"))
+        #expect(policy.contains("frame-ancestors 'none'"))
+        #expect(!policy.contains("unsafe-inline"))
+        #expect(response.headers[.xContentTypeOptions] == "nosniff")
     }
 
     @Test func historyNeedsTheToken() async throws {
-        try await withAdminRouter(token: AdminToken("secret")) { client in
-            let response = try await client.execute(uri: "/history", method: .get)
-            #expect(response.status == .unauthorized)
-        }
+        let response = try await adminResponse(.get, "/history", token: AdminToken("secret"))
+        #expect(response.status == .unauthorized)
     }
 }

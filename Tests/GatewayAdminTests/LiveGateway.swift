@@ -140,8 +140,8 @@ struct Peer {
 struct ConnectionBody: Codable, Equatable {
     let id: UInt64
     let remoteAddress: String
-    let clientName: String?
-    let clientCertificateSubject: String?
+    @NullWhenAbsent var clientName: String?
+    @NullWhenAbsent var clientCertificateSubject: String?
     let connectedAt: String
     let lastActiveAt: String
     let packetsIn: UInt64
@@ -150,24 +150,25 @@ struct ConnectionBody: Codable, Equatable {
     let bytesOut: UInt64
     let inFlight: Int
     let closing: Bool
-    let node: String?
+    @NullWhenAbsent var node: String?
+}
 
-    // By hand, so that absent names are written as `null` like the API does, not left out.
+/// Written as `null` when absent, as the API writes it, where synthesized `Codable` leaves the key out.
+@propertyWrapper
+struct NullWhenAbsent<Value: Codable & Equatable>: Codable, Equatable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) {
+        self.wrappedValue = wrappedValue
+    }
+
+    init(from decoder: any Decoder) throws {
+        self.wrappedValue = try decoder.singleValueContainer().decode(Value?.self)
+    }
+
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(remoteAddress, forKey: .remoteAddress)
-        try container.encode(clientName, forKey: .clientName)
-        try container.encode(clientCertificateSubject, forKey: .clientCertificateSubject)
-        try container.encode(connectedAt, forKey: .connectedAt)
-        try container.encode(lastActiveAt, forKey: .lastActiveAt)
-        try container.encode(packetsIn, forKey: .packetsIn)
-        try container.encode(packetsOut, forKey: .packetsOut)
-        try container.encode(bytesIn, forKey: .bytesIn)
-        try container.encode(bytesOut, forKey: .bytesOut)
-        try container.encode(inFlight, forKey: .inFlight)
-        try container.encode(closing, forKey: .closing)
-        try container.encode(node, forKey: .node)
+        var container = encoder.singleValueContainer()
+        try container.encode(self.wrappedValue)
     }
 }
 

@@ -18,10 +18,9 @@ import Testing
 
     @Test func dataDefaultsToEmpty() async throws {
         let connections = FakeConnections()
-        try await withAdminRouter(connections: connections) { client in
-            let response = try await client.execute(uri: "/connections/12/messages", method: .post, body: ByteBuffer(string: #"{"act":"ping"}"#))
-            #expect(response.status == .accepted)
-        }
+        let response = try await adminResponse(
+            .post, "/connections/12/messages", body: #"{"act":"ping"}"#, connections: connections)
+        #expect(response.status == .accepted)
         #expect(connections.calls == [.push(Msg(act: "ping", data: ""), 12)])
     }
 
@@ -34,11 +33,10 @@ import Testing
         ),
     ])
     func pushThatTheRegistryRefuses(outcome: PushOutcome, status: HTTPResponse.Status, detail: String) async throws {
-        try await withAdminRouter(connections: FakeConnections(outcome: outcome)) { client in
-            let response = try await client.execute(uri: "/connections/12/messages", method: .post, body: ByteBuffer(string: #"{"act":"x"}"#))
-            #expect(response.status == status)
-            #expect(try response.problem().detail == detail)
-        }
+        let response = try await adminResponse(
+            .post, "/connections/12/messages", body: #"{"act":"x"}"#, connections: FakeConnections(outcome: outcome))
+        #expect(response.status == status)
+        #expect(try response.problem().detail == detail)
     }
 
     @Test(arguments: [

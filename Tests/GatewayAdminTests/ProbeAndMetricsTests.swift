@@ -5,21 +5,17 @@ import Testing
 
 @Suite struct ProbeAndMetricsTests {
     @Test func healthIsAlwaysOk() async throws {
-        try await withAdminRouter(ready: false) { client in
-            let response = try await client.execute(uri: "/healthz", method: .get)
-            #expect(response.status == .ok)
-            #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
-        }
+        let response = try await adminResponse(.get, "/healthz", ready: false)
+        #expect(response.status == .ok)
+        #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
     }
 
     @Test(arguments: [(true, HTTPResponse.Status.ok, #"{"status":"ready"}"#), (false, .serviceUnavailable, #"{"status":"not ready"}"#)])
     func readinessFollowsTheGateway(ready: Bool, status: HTTPResponse.Status, body: String) async throws {
-        try await withAdminRouter(ready: ready) { client in
-            let response = try await client.execute(uri: "/readyz", method: .get)
-            #expect(response.status == status)
-            #expect(response.headers[.contentType] == "application/json")
-            #expect(String(buffer: response.body) == body)
-        }
+        let response = try await adminResponse(.get, "/readyz", ready: ready)
+        #expect(response.status == status)
+        #expect(response.headers[.contentType] == "application/json")
+        #expect(String(buffer: response.body) == body)
     }
 
     @Test func metricsRenderTheRegistryAsPrometheusText() async throws {

@@ -1,3 +1,5 @@
+import Foundation
+import GatewayCore
 import Testing
 
 @testable import GatewayCluster
@@ -23,6 +25,14 @@ import Testing
         .reply(correlation: 9, reply: .count(20_000)),
         .command(correlation: 10, origin: "gtcp_node_1", command: .snapshot(id: 3)),
         .reply(correlation: 10, reply: .snapshot(nil)),
+        .reply(
+            correlation: 11,
+            reply: .snapshot(
+                ConnectionSnapshot(
+                    id: 3, remoteAddress: "[::1]:40001", clientName: "sensor-7", clientCertificateSubject: nil,
+                    connectedAt: Date(timeIntervalSince1970: 1_700_000_000.125),
+                    lastActiveAt: Date(timeIntervalSince1970: 1_700_000_001.5), packetsIn: UInt64.max, packetsOut: 3,
+                    bytesIn: 4120, bytesOut: 96, inFlight: 1, isClosing: true, node: nil))),
         .reply(correlation: UInt64.max, reply: .tooLarge("message of 70000 bytes exceeds 65535")),
     ])
     func everyMessageSurvivesItsJSON(message: BusMessage) throws {

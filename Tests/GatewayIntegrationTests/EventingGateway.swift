@@ -3,13 +3,14 @@ import GatewayCurl
 import GatewayUpstream
 import GtcpClient
 import GtcpWire
+import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
 
 @testable import GatewayCore
 
-/// A gateway that sends lifecycle events to `eventsURL` through a real libcurl client, all
+/// A gateway that sends lifecycle events to a receiver through a real libcurl client, all
 /// in-process on 127.0.0.1 and ephemeral ports. When the body ends the gateway drains, the
 /// events it leaves are flushed, and libcurl's thread stops.
 struct EventingGateway {
@@ -19,8 +20,10 @@ struct EventingGateway {
     let framing: GtcpFraming
     let counters: CounterRecorder
 
+    /// `receiver` answers `POST /events`; nil stands for a receiver that is down, a port that
+    /// was bound and closed.
     static func run<Result: Sendable>(
-        eventsURL: String,
+        receiver: Router<BasicRequestContext>?,
         connectHook: Bool = false,
         timeout: Duration = .seconds(10),
         queueSize: Int = 10_000,
@@ -28,40 +31,60 @@ struct EventingGateway {
         configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
         _ body: (EventingGateway) async throws -> Result
     ) async throws -> Result {
-        let logger = Logger.quiet("gtcp-gateway-events-test")
-        let group = MultiThreadedEventLoopGroup.singleton
-        let counters = CounterRecorder()
-        let metrics = GatewayMetrics(factory: counters)
-        let registry = ConnectionRegistry(group: group)
-        let policy = LivePolicy(ConnectionPolicy())
-        let curl = try CurlClient(logger: logger)
-        let events = LifecycleEvents(
-            configuration: EventsConfiguration(url: eventsURL, timeout: timeout, connectHook: connectHook),
-            queueSize: queueSize, poster: curl, metrics: metrics, retry: retry, eventLoop: group.next(),
-            logger: logger)
-        let server = GatewayServer(
-            configuration: configuration, policy: policy, upstream: nil, registry: registry,
-            readiness: GatewayReadiness(listeners: 1), metrics: metrics, group: group, logger: logger,
-            events: events)
-        // The order the composition root uses: the listener drains before the events flush.
-        let result: Result
-        do {
-            result = try await withRunningServices([events, server], logger: logger) {
-                let gateway = EventingGateway(
-                    port: try await server.localAddress.port!, registry: registry, policy: policy,
-                    framing: configuration.framing, counters: counters)
-                return try await body(gateway)
+        try await Self.withReceiver(receiver) { receiverPort in
+            let eventsURL = "http://127.0.0.1:\(receiverPort)/events"
+            let logger = Logger.quiet("gtcp-gateway-events-test")
+            let group = MultiThreadedEventLoopGroup.singleton
+            let counters = CounterRecorder()
+            let metrics = GatewayMetrics(factory: counters)
+            let registry = ConnectionRegistry(group: group)
+            let policy = LivePolicy(ConnectionPolicy())
+            let curl = try CurlClient(logger: logger)
+            let events = LifecycleEvents(
+                configuration: EventsConfiguration(url: eventsURL, timeout: timeout, connectHook: connectHook),
+                queueSize: queueSize, poster: curl, metrics: metrics, retry: retry, eventLoop: group.next(),
+                logger: logger)
+            let server = GatewayServer(
+                configuration: configuration, policy: policy, upstream: nil, registry: registry,
+                readiness: GatewayReadiness(listeners: 1), metrics: metrics, group: group, logger: logger,
+                events: events)
+            // The order the composition root uses: the listener drains before the events flush.
+            let result: Result
+            do {
+                result = try await withRunningServices([events, server], logger: logger) {
+                    let gateway = EventingGateway(
+                        port: try await server.localAddress.port!, registry: registry, policy: policy,
+                        framing: configuration.framing, counters: counters)
+                    return try await body(gateway)
+                }
+            } catch {
+                await curl.shutdown()
+                throw error
             }
-        } catch {
             await curl.shutdown()
-            throw error
+            return result
         }
-        await curl.shutdown()
-        return result
+    }
+
+    private static func withReceiver<Result: Sendable>(
+        _ receiver: Router<BasicRequestContext>?,
+        _ body: (_ port: Int) async throws -> Result
+    ) async throws -> Result {
+        guard let receiver else {
+            return try await body(try await TestBackend.run(Router()) { $0 })
+        }
+        return try await TestBackend.run(receiver, body)
     }
 
     func connect() async throws -> GtcpClientConnection {
         try await GtcpClientConnection.connect(host: "127.0.0.1", port: port, framing: framing)
+    }
+
+    /// A client that has sent `hello` as `name`.
+    func connect(hello name: String) async throws -> GtcpClientConnection {
+        let client = try await connect()
+        try await client.send(Msg(act: "hello", data: name))
+        return client
     }
 
     func droppedEvents(_ reason: String) -> Int64 {
