@@ -92,8 +92,9 @@ test-systemd-vm: deps
 	timeout -k 10 2400 scripts/test-systemd-vm.sh $(INSTALL_BINARY)
 
 # The release binary to $(DESTDIR)$(PREFIX)/bin; the unit to $(DESTDIR)/etc/systemd/system, its
-# ExecStart= naming that binary; deploy/config.yaml to $(DESTDIR)/etc/gtcp-gateway/config.yaml
-# unless a configuration is there already. Builds nothing, so run `make release` first as
+# ExecStart= naming that binary, and the same unit as the template gtcp-gateway@.service, whose
+# instance NAME reads /etc/gtcp-gateway/NAME.yaml (more nodes on one host); deploy/config.yaml to
+# $(DESTDIR)/etc/gtcp-gateway/config.yaml unless a configuration is there already. Builds nothing, so run `make release` first as
 # yourself, then `sudo make install`. INSTALL_BINARY picks another binary (the install check).
 INSTALL_BINARY ?= .build/release/gtcp-gateway
 install:
@@ -102,7 +103,9 @@ install:
 	install -d -m 0755 $(DESTDIR)/etc/systemd/system
 	sed 's|^ExecStart=/usr/local/bin/gtcp-gateway |ExecStart=$(PREFIX)/bin/gtcp-gateway |' deploy/gtcp-gateway.service \
 	    >$(DESTDIR)/etc/systemd/system/gtcp-gateway.service
-	chmod 0644 $(DESTDIR)/etc/systemd/system/gtcp-gateway.service
+	sed -e 's|^Description=.*|& (node %i)|' -e 's|--config /etc/gtcp-gateway/config.yaml$$|--config /etc/gtcp-gateway/%i.yaml|' \
+	    $(DESTDIR)/etc/systemd/system/gtcp-gateway.service >$(DESTDIR)/etc/systemd/system/gtcp-gateway@.service
+	chmod 0644 $(DESTDIR)/etc/systemd/system/gtcp-gateway.service $(DESTDIR)/etc/systemd/system/gtcp-gateway@.service
 	@if [ -e $(DESTDIR)/etc/gtcp-gateway/config.yaml ]; then \
 	    echo "install: kept the existing $(DESTDIR)/etc/gtcp-gateway/config.yaml"; \
 	else \

@@ -37,10 +37,10 @@ root="$image/root"
 echo "systemd-vm-image: building $image from ${sources[*]}" >&2
 
 # systemd-sysv makes systemd PID 1; dbus for systemd-analyze security; python3 for the slow
-# upstream the stop check needs. linux-image-amd64 builds its initramfs when it is installed:
+# upstream the stop check needs; postgresql (15, its cluster made at install) for cluster mode. linux-image-amd64 builds its initramfs when it is installed:
 # with only what mounts a virtio disk (the default, MODULES=most, is six times the size, and
 # unpacking it is slow under software emulation).
-packages=systemd,systemd-sysv,dbus,udev,linux-image-amd64,libcurl4,python3,procps,curl
+packages=systemd,systemd-sysv,dbus,udev,linux-image-amd64,libcurl4,python3,procps,curl,postgresql
 timeout 1200 mmdebstrap --mode=root --variant=apt --include="$packages" \
     --setup-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/usr/share/initramfs-tools/modules.d"' \
     --setup-hook='echo MODULES=list >"$1/etc/initramfs-tools/conf.d/gtcp-vm.conf"' \

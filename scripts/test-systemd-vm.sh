@@ -3,7 +3,8 @@
 # bookworm root (scripts/systemd-vm-image.sh), edits its configuration as an operator would,
 # boots it with qemu (KVM where it can run Debian's kernel, else emulation) and checks what deploy/README.md says the unit
 # does: start after READY=1 with a STATUS= line, the admin token as a credential, reload, the
-# watchdog, the drain on stop with the journal's priorities, and the sandbox at run time.
+# watchdog, the drain on stop with the journal's priorities, the sandbox at run time, and two
+# cluster nodes (the template's instances) with PostgreSQL on the same host.
 # Clients reach the VM only through qemu's user-mode port forwards on 127.0.0.1; the test drives
 # the guest through the image's test agent on another forward. Exits 1 if any check failed.
 #
@@ -80,6 +81,26 @@ ExecStart=/usr/local/lib/gtcp-vm-test/slow_upstream.py 8080 /run/slow-upstream.l
 WantedBy=multi-user.target
 EOF
 systemctl --root="$guest" enable slow-upstream.service >/dev/null 2>&1
+# Cluster mode, two nodes on one host (deploy/README.md, "Run a cluster"): the template's
+# instances a and b, each with its own file and node-name, PostgreSQL of the image on loopback,
+# the database password and the admin token as credentials of every instance. No TLS on
+# loopback: sslmode=require verifies the certificate against a host name, which 127.0.0.1 is not.
+install -m 0600 <(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') "$guest/etc/gtcp-gateway/cluster-password"
+install -D -m 0644 "$root/deploy/cluster/postgres-setup.sql" "$guest/usr/local/lib/gtcp-vm-test/postgres-setup.sql"
+node_config() {
+    sed -e "s|^listen: .*|listen: 0.0.0.0:$2|" -e "s|^admin-listen: .*|admin-listen: 0.0.0.0:$3|" \
+        -e "s|^admin-token-file: .*|admin-token-file: /run/credentials/gtcp-gateway@$1.service/admin-token|" \
+        -e 's|^cluster-database-url: .*|cluster-database-url: "postgres://gtcp_gateway@127.0.0.1:5432/gtcp?sslmode=disable"|' \
+        -e "s|^node-name: .*|node-name: $1|" \
+        "$guest/etc/gtcp-gateway/config.yaml" >"$guest/etc/gtcp-gateway/$1.yaml"
+}
+node_config a 8999 8989
+node_config b 9999 9989
+mkdir -p "$guest/etc/systemd/system/gtcp-gateway@.service.d"
+printf '%s\n' '[Unit]' 'After=postgresql.service' '[Service]' \
+    'LoadCredential=admin-token:/etc/gtcp-gateway/admin-token' \
+    'LoadCredential=cluster-password:/etc/gtcp-gateway/cluster-password' \
+    >"$guest/etc/systemd/system/gtcp-gateway@.service.d/cluster.conf"
 
 disk="$work/disk.img"
 truncate -s "$(($(du -sm "$guest" | cut -f1) + 256))M" "$disk"
@@ -87,9 +108,9 @@ mkfs.ext4 -q -F -L root -d "$guest" "$disk"
 rm -rf "$guest"
 disk_ready=$SECONDS
 
-read -r gtcp_port admin_port agent_port < <(python3 -c '
+read -r gtcp_port admin_port agent_port gtcp_b_port admin_b_port < <(python3 -c '
 import socket
-sockets = [socket.socket() for _ in range(3)]
+sockets = [socket.socket() for _ in range(5)]
 for s in sockets: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in sockets))')
 
@@ -98,7 +119,7 @@ qemu-system-x86_64 "${accelerator[@]}" -m 1024 -smp 2 -nodefaults -no-user-confi
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
     -append "root=/dev/vda rw console=ttyS0 panic=-1 quiet no_timer_check" \
     -drive "file=$disk,format=raw,if=virtio" \
-    -nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$gtcp_port-:8999,hostfwd=tcp:127.0.0.1:$admin_port-:8989,hostfwd=tcp:127.0.0.1:$agent_port-:2222" \
+    -nic "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:$gtcp_port-:8999,hostfwd=tcp:127.0.0.1:$admin_port-:8989,hostfwd=tcp:127.0.0.1:$agent_port-:2222,hostfwd=tcp:127.0.0.1:$gtcp_b_port-:9999,hostfwd=tcp:127.0.0.1:$admin_b_port-:9989" \
     -serial "file:$work/console.log" &
 qemu=$!
 pids+=("$qemu")
@@ -147,13 +168,16 @@ set -u
 unit=gtcp-gateway
 main_pid() { systemctl show -p MainPID --value $unit; }
 cursor() { journalctl -n0 --show-cursor | sed -n "s/^-- cursor: //p"; }
-# PRIORITY and MESSAGE of the unit entries after a cursor, from the journal as JSON.
+# PRIORITY and MESSAGE of the entries after a cursor from the unit or from systemd about it.
+# Not `journalctl --after-cursor -u`: systemd 252 skips the first entry that matches when the
+# entry at the cursor does not (systemd#30288, fixed in 255).
 journal_since() {
-    journalctl --after-cursor "$1" -u $unit -o json | python3 -c "
+    journalctl --after-cursor "$1" -o json | python3 -c "
 import json, sys
 for line in sys.stdin:
     entry = json.loads(line)
-    print(entry[\"PRIORITY\"], entry[\"MESSAGE\"])"
+    if \"$unit.service\" in (entry.get(\"_SYSTEMD_UNIT\"), entry.get(\"UNIT\")):
+        print(entry[\"PRIORITY\"], entry[\"MESSAGE\"])"
 }
 # Retries a command for up to N tenths of a second.
 wait_for() {
@@ -175,12 +199,12 @@ prints() {
     [ "$actual" = "$expected" ] || { echo "  '$*' printed '$actual', not '$expected'" >&2; return 1; }
 }
 
-# Live gtcp connections (scripts/gtcp_session.py): session_open NAME connects, session_send NAME
+# Live gtcp connections (scripts/gtcp_session.py): session_open NAME [PORT] connects, session_send NAME
 # "ACT DATA" sends, session_message NAME N EXPECTED waits for the Nth message and compares.
 declare -A session_input session_pid
 session_open() {
     mkfifo "$work/$1.in"
-    python3 "$root/scripts/gtcp_session.py" 127.0.0.1 "$gtcp_port" <"$work/$1.in" >"$work/$1.out" 2>&1 &
+    python3 "$root/scripts/gtcp_session.py" 127.0.0.1 "${2:-$gtcp_port}" <"$work/$1.in" >"$work/$1.out" 2>&1 &
     session_pid[$1]=$!
     pids+=($!)
     local input
@@ -286,7 +310,7 @@ check "systemctl reload: RELOADING=1 then READY=1 reach systemd, and the file is
     sed -i "s/^greeting: .*/greeting: \"second greeting\"/" /etc/gtcp-gateway/config.yaml
     systemctl reload gtcp-gateway
     notified() {
-        journalctl --after-cursor "$since" -u gtcp-gateway -o cat | grep "notification message" |
+        journal_since "$since" | grep "notification message" |
             awk "/RELOADING=1/ { reloading = 1 } reloading && /READY=1/ { found = 1 } END { exit !found }"
     }
     wait_for 50 notified; result=$?
@@ -318,8 +342,8 @@ check "SIGSTOP: systemd kills the gateway at the watchdog timeout (WatchdogSec=$
     kill -STOP $pid
     restarted() { [ "$(main_pid)" != $pid ] && [ "$(main_pid)" != 0 ] && [ "$(systemctl is-active gtcp-gateway)" = active ]; }
     wait_for 300 restarted || { echo "  not restarted"; exit 1; }
-    journalctl --after-cursor "$since" -u gtcp-gateway -o cat | grep -i -e watchdog -e "main process exited" -e scheduled
-    journalctl --after-cursor "$since" -u gtcp-gateway -o cat | grep -q "Failed with result '"'"'watchdog'"'"'" &&
+    journal_since "$since" | grep -i -e watchdog -e "main process exited" -e scheduled
+    journal_since "$since" | grep -q "Failed with result '"'"'watchdog'"'"'" &&
         [ "$(systemctl show -p NRestarts --value gtcp-gateway)" = $((restarts + 1)) ]' 60
 check "the connection to the killed gateway is closed" session_exit live 1
 check "a client reconnects and gets hello from the restarted gateway" prints "hello second greeting" client --act hello --data me
@@ -348,6 +372,9 @@ stop_with_replies_owed() {
     systemctl stop gtcp-gateway
     took=$((($(date +%s%N) - started) / 1000000))
     limit=$(($(systemctl show -p TimeoutStopUSec --value gtcp-gateway | tr -d s) * 1000))
+    # journald reads the stream of the service on its own schedule, maybe after stop returned.
+    stopped_logged() { journal_since "$since" | grep -qE "^6 stopped( |$)"; }
+    wait_for 300 stopped_logged || echo "  no \"stopped\" at info in the journal within 30 s"
     echo "  systemctl stop took $took ms (TimeoutStopSec: $limit ms); the journal:"
     journal_since "$since" | sed "s/^/    /"
     result=0
@@ -372,6 +399,54 @@ exited_0() {
 check "a one-shot client got its owed reply" exited_0 "$owed_client" "$work/owed-2"
 check "  ... namely 'slow owed-2'" prints "slow owed-2" cat "$work/owed-2"
 check "the example client got doexit and exited 0" exited_0 "$example_client" "$work/example"
+
+echo "== cluster mode: nodes a and b (gtcp-gateway@.service) and PostgreSQL on one host"
+check "PostgreSQL takes deploy/cluster/postgres-setup.sql with the password of the credential file" \
+    vm "$guest_helpers"'
+    wait_for 600 pg_isready -q -h 127.0.0.1 || { echo "  PostgreSQL does not accept connections"; exit 1; }
+    runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v password="$(cat /etc/gtcp-gateway/cluster-password)" \
+        -f /usr/local/lib/gtcp-vm-test/postgres-setup.sql' 60
+check "systemctl start gtcp-gateway@a gtcp-gateway@b returns with both nodes active" \
+    vm 'systemctl start gtcp-gateway@a gtcp-gateway@b && systemctl is-active gtcp-gateway@a gtcp-gateway@b >/dev/null ||
+        { journalctl -u gtcp-gateway@a -u gtcp-gateway@b -o cat --no-pager | tail -n 20; exit 1; }'
+# nodes_listed ADMIN_PORT: the nodes that node's /cluster/nodes lists, on one line; "(lapsed)"
+# after a name whose lease ran out.
+nodes_listed() {
+    curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$1/cluster/nodes" | python3 -c '
+import json, sys
+print(*(n["name"] + ("" if n["live"] else "(lapsed)") for n in json.load(sys.stdin)["nodes"]))'
+}
+# eventually EXPECTED COMMAND...: `prints`, retried for up to 10 s (times $slow).
+eventually() {
+    for _ in $(seq $((20 * slow))); do prints "$@" 2>/dev/null && return 0; sleep 0.5; done
+    prints "$@"
+}
+check "node a lists both nodes at /cluster/nodes" eventually "a b" nodes_listed "$admin_port"
+check "node b lists both nodes at /cluster/nodes" eventually "a b" nodes_listed "$admin_b_port"
+session_open clustered "$gtcp_port"
+session_send clustered "hello sensor-vm"
+check "a client connects to node a" session_message clustered 1 "hello first greeting"
+# listed_on ADMIN_PORT FIELD: that field of each connection of the client sensor-vm that node lists.
+listed_on() {
+    curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$1/connections?clientName=sensor-vm" |
+        python3 -c 'import json, sys; [print(c[sys.argv[1]]) for c in json.load(sys.stdin)["connections"]]' "$2"
+}
+check "node b's admin API lists the client, on node a" eventually "a" listed_on "$admin_b_port" node
+connection_id=$(listed_on "$admin_b_port" id)
+check "a message pushed through node b is accepted (202)" prints 202 admin_status -X POST \
+    -H "Authorization: Bearer $token" -d '{"act":"notice","data":"through b"}' \
+    "http://127.0.0.1:$admin_b_port/connections/$connection_id/messages"
+check "  ... and the client on node a reads it" session_message clustered 2 "notice through b"
+check "systemctl stop gtcp-gateway@a: node a leaves the cluster and exits 0" vm "$guest_helpers"'
+    unit=gtcp-gateway@a
+    since=$(cursor)
+    systemctl stop $unit
+    [ "$(systemctl show -p ExecMainStatus --value $unit)" = 0 ] || { echo "  exit status not 0"; exit 1; }
+    left() { journal_since "$since" | grep -qx "6 left the cluster"; }
+    wait_for 300 left || { echo "  no \"left the cluster\" at info"; journal_since "$since"; exit 1; }'
+check "  ... its client gets doexit" session_exit clustered 0
+# At once: node a deleted its row on the way out, so it is gone before its lease could lapse.
+check "  ... and node b lists only itself" prints "b" nodes_listed "$admin_b_port"
 
 echo "image $((image_ready - started)) s, install and disk $((disk_ready - image_ready)) s," \
     "boot $((booted - disk_ready)) s, checks $((SECONDS - booted)) s, all $((SECONDS - started)) s (${accelerator[*]})"

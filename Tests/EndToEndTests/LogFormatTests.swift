@@ -30,6 +30,8 @@ struct LogFormatTests {
         }
         #expect(messages.contains { $0.hasPrefix("gtcp listener on 127.0.0.1:") })
         #expect(messages.contains { $0.hasSuffix(": a \"quoted\"\nname") }, "the hello line keeps its text inside one line")
+        // Every line written before the exit reaches the pipe: the SIGTERM notice through "stopped".
+        #expect(messages.contains { $0.hasPrefix("SIGTERM: shutting down gracefully") }, "\(messages)")
         #expect(messages.last == "stopped")
     }
 
