@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "GatewayCurlTests",
             dependencies: [
-                "GatewayTestSupport", "GatewayUpstream", "GatewayCurl", "CCurl", "ExampleBackend",
+                "GatewayTestSupport", "GatewayUpstream", "GatewayCurl", "CCurl", "ExampleBackend", "TestCertificates",
                 .hummingbird, .serviceLifecycle, .nioConcurrencyHelpers, .nioCore, .nioPosix, .metricsTestKit
             ]
         ),

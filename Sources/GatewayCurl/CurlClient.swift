@@ -13,15 +13,19 @@ public final class CurlClient: HTTPPoster {
 
     /// `upstream-max-connections` unless set.
     public static let defaultMaxConnections = 64
+    /// `upstream-max-streams` unless set: what nginx and most HTTP/2 servers allow at once.
+    public static let defaultMaxStreams = 100
     /// The gauge of requests that wait for a connection: queued behind the cap, or connecting.
     public static let waitingForConnectionLabel = "gtcp_upstream_waiting_for_connection"
 
     /// `threads` libcurl threads (at least one), each with its own multi handle and its share of
     /// `maxConnections` to each host, at least one; requests beyond a share wait for a connection
-    /// of their thread, within their own timeout.
+    /// of their thread, within their own timeout. An HTTP/2 connection carries up to `maxStreams`
+    /// requests at once.
     public init(
         threads: Int = 1,
         maxConnections: Int = defaultMaxConnections,
+        maxStreams: Int = defaultMaxStreams,
         metrics: any MetricsFactory = MetricsSystem.factory,
         logger: Logger
     ) throws {
@@ -38,7 +42,8 @@ public final class CurlClient: HTTPPoster {
                 let share = maxConnections / threads + (index < maxConnections % threads ? 1 : 0)
                 lanes.append(
                     try CurlLane(
-                        maxHostConnections: max(share, 1), waitingForConnection: waitingForConnection, logger: logger))
+                        maxHostConnections: max(share, 1), maxStreams: maxStreams,
+                        waitingForConnection: waitingForConnection, logger: logger))
             }
         } catch {
             // Those already running have nothing to do and stop at once.
