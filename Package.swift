@@ -151,7 +151,7 @@ let package = Package(
             name: "GatewayIntegrationTests",
             dependencies: [
                 "GatewayCore", "GatewayUpstream", "GatewayCurl", "GtcpClient", "GtcpWire",
-                "GatewayTestSupport", .hummingbird, .logging, .metrics, .nioConcurrencyHelpers, .nioCore,
+                "GatewayTestSupport", "TestCertificates", .hummingbird, .logging, .metrics, .nioConcurrencyHelpers, .nioCore,
                 .nioPosix, .serviceLifecycle
             ]
         ),

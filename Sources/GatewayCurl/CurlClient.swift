@@ -68,6 +68,15 @@ public final class CurlClient: HTTPPoster {
         lanes[Int(request.request.connectionID % UInt64(lanes.count))].enqueue(.forward(request))
     }
 
+    /// Why this libcurl cannot serve `version`, or nil when it can.
+    public static func unsupportedReason(_ version: UpstreamHTTPVersion) -> String? {
+        let info = curl_version_info(CURLVERSION_ELEVENTH).pointee
+        // Before 7.89.0 a request on a reused h2c connection fails in the HTTP/2 framing layer
+        // (curl/curl#10634), so only the first request of each connection would get through.
+        guard version == .http2PriorKnowledge, info.version_num < 0x07_59_00 else { return nil }
+        return "needs libcurl 7.89.0 or later, which can reuse an h2c connection; this is \(String(cString: info.version))"
+    }
+
     /// Requests accepted and not yet completed.
     public var inFlightCount: Int {
         lanes.reduce(0) { $0 + $1.inFlightCount }
