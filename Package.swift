@@ -174,7 +174,8 @@ let package = Package(
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: [
-                "GatewayService", "GtcpWire", "GatewayUpstream", "SettingsText", "TestCertificates", .logging,
+                "GatewayService", "GatewayCurl", "GtcpWire", "GatewayUpstream", "SettingsText", "TestCertificates",
+                .logging,
                 .yams, .nioSSL
             ]
         ),
