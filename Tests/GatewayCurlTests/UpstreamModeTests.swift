@@ -21,10 +21,12 @@ struct UpstreamModeTests {
         return outcome
     }
 
-    private func withTLSNginx(_ body: (TestNginx, TestCertificates) async throws -> Void) async throws {
+    private func withTLSNginx(
+        listenOptions: String = "ssl http2", _ body: (TestNginx, TestCertificates) async throws -> Void
+    ) async throws {
         let certificates = try TestCertificates()
         try await TestNginx.run(
-            listenOptions: "ssl http2", certificate: certificates.serverCertificatePath,
+            listenOptions: listenOptions, certificate: certificates.serverCertificatePath,
             key: certificates.serverKeyPath
         ) { try await body($0, certificates) }
     }
@@ -36,6 +38,15 @@ struct UpstreamModeTests {
                 $0.transport = UpstreamTransport(httpVersion: version, caFile: certificates.caPath)
             }
             #expect(outcome == .reply(act: "protocol", data: seen))
+        }
+    }
+
+    @Test func version2FallsBackToHTTP11WhereTLSDoesNotOfferHTTP2() async throws {
+        try await withTLSNginx(listenOptions: "ssl") { nginx, certificates in
+            let outcome = try await forwardProtocol(to: "https://127.0.0.1:\(nginx.port)") {
+                $0.transport = UpstreamTransport(httpVersion: .http2, caFile: certificates.caPath)
+            }
+            #expect(outcome == .reply(act: "protocol", data: "HTTP/1.1"))
         }
     }
 
