@@ -12,13 +12,15 @@ VENV = .venv
 all: build
 
 # System packages the build and the checks need; installed only when missing. The cluster tests
-# start throwaway PostgreSQL 15 servers of their own (Tests/GatewayTestSupport/TestPostgres.swift).
+# start throwaway PostgreSQL 15 servers of their own (Tests/GatewayTestSupport/TestPostgres.swift),
+# the upstream-mode tests nginx ones (Tests/GatewayTestSupport/TestNginx.swift).
 deps:
 	@missing=""; \
 	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	test -x /usr/lib/postgresql/15/bin/initdb || missing="$$missing postgresql"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

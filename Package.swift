@@ -151,7 +151,7 @@ let package = Package(
             name: "GatewayIntegrationTests",
             dependencies: [
                 "GatewayCore", "GatewayUpstream", "GatewayCurl", "GtcpClient", "GtcpWire",
-                "GatewayTestSupport", .hummingbird, .logging, .metrics, .nioConcurrencyHelpers, .nioCore,
+                "GatewayTestSupport", "TestCertificates", .hummingbird, .logging, .metrics, .nioConcurrencyHelpers, .nioCore,
                 .nioPosix, .serviceLifecycle
             ]
         ),
@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "GatewayCurlTests",
             dependencies: [
-                "GatewayTestSupport", "GatewayUpstream", "GatewayCurl", "CCurl", "ExampleBackend",
+                "GatewayTestSupport", "GatewayUpstream", "GatewayCurl", "CCurl", "ExampleBackend", "TestCertificates",
                 .hummingbird, .serviceLifecycle, .nioConcurrencyHelpers, .nioCore, .nioPosix, .metricsTestKit
             ]
         ),
@@ -174,7 +174,8 @@ let package = Package(
         .testTarget(
             name: "GatewayServiceTests",
             dependencies: [
-                "GatewayService", "GtcpWire", "GatewayUpstream", "SettingsText", "TestCertificates", .logging,
+                "GatewayService", "GatewayCurl", "GtcpWire", "GatewayUpstream", "SettingsText", "TestCertificates",
+                .logging,
                 .yams, .nioSSL
             ]
         ),

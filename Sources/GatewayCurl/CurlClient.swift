@@ -13,15 +13,19 @@ public final class CurlClient: HTTPPoster {
 
     /// `upstream-max-connections` unless set.
     public static let defaultMaxConnections = 64
+    /// `upstream-max-streams` unless set: what nginx and most HTTP/2 servers allow at once.
+    public static let defaultMaxStreams = 100
     /// The gauge of requests that wait for a connection: queued behind the cap, or connecting.
     public static let waitingForConnectionLabel = "gtcp_upstream_waiting_for_connection"
 
     /// `threads` libcurl threads (at least one), each with its own multi handle and its share of
     /// `maxConnections` to each host, at least one; requests beyond a share wait for a connection
-    /// of their thread, within their own timeout.
+    /// of their thread, within their own timeout. An HTTP/2 connection carries up to `maxStreams`
+    /// requests at once.
     public init(
         threads: Int = 1,
         maxConnections: Int = defaultMaxConnections,
+        maxStreams: Int = defaultMaxStreams,
         metrics: any MetricsFactory = MetricsSystem.factory,
         logger: Logger
     ) throws {
@@ -38,7 +42,8 @@ public final class CurlClient: HTTPPoster {
                 let share = maxConnections / threads + (index < maxConnections % threads ? 1 : 0)
                 lanes.append(
                     try CurlLane(
-                        maxHostConnections: max(share, 1), waitingForConnection: waitingForConnection, logger: logger))
+                        maxHostConnections: max(share, 1), maxStreams: maxStreams,
+                        waitingForConnection: waitingForConnection, logger: logger))
             }
         } catch {
             // Those already running have nothing to do and stop at once.
@@ -61,6 +66,15 @@ public final class CurlClient: HTTPPoster {
     /// order they were sent and over the same keep-alive connections.
     func enqueue(_ request: QueuedUpstreamRequest) -> Bool {
         lanes[Int(request.request.connectionID % UInt64(lanes.count))].enqueue(.forward(request))
+    }
+
+    /// Why this libcurl cannot serve `version`, or nil when it can.
+    public static func unsupportedReason(_ version: UpstreamHTTPVersion) -> String? {
+        let info = curl_version_info(CURLVERSION_ELEVENTH).pointee
+        // Before 7.89.0 a request on a reused h2c connection fails in the HTTP/2 framing layer
+        // (curl/curl#10634), so only the first request of each connection would get through.
+        guard version == .http2PriorKnowledge, info.version_num < 0x07_59_00 else { return nil }
+        return "needs libcurl 7.89.0 or later, which can reuse an h2c connection; this is \(String(cString: info.version))"
     }
 
     /// Requests accepted and not yet completed.

@@ -3,6 +3,12 @@ import GatewayUpstream
 import GtcpWire
 import SettingsText
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How a transfer ended, as far as the gateway cares; turns into the outcome the client sees.
 struct CurlCompletion {
     var code: CURLcode
@@ -13,6 +19,8 @@ struct CurlCompletion {
     var bodyExceededLimit: Bool
     /// False when curl never got as far as sending the request (resolving, connecting, TLS).
     var reachedServer: Bool
+    /// The errno of a failed connect, 0 when there was none.
+    var systemError = 0
 
     /// The failures that leave the backend untouched, so that even a POST could not have had an
     /// effect: no connection, no name, or a timeout before the request went out.
@@ -51,7 +59,24 @@ struct CurlCompletion {
             }
             return .failed(status: nil, error: "upstream timed out after \(DurationText.describe(configuration.timeout))")
         case CURLE_COULDNT_CONNECT:
+            if let socket = configuration.transport.unixSocketPath {
+                let reason = systemError == 0 ? "cannot connect" : String(cString: strerror(Int32(systemError)))
+                return .failed(status: nil, error: "upstream unix socket \(socket): \(reason)")
+            }
             return .failed(status: nil, error: "upstream refused the connection")
+        // A backend that does not speak HTTP/2 answers the connection preface with HTTP/1.1 or
+        // closes: curl reports that as broken HTTP/2 framing, or as an answer that is not HTTP.
+        case _
+        where configuration.transport.httpVersion == .http2PriorKnowledge && Self.notHTTP2Errors.contains(code.rawValue):
+            return .failed(
+                status: nil,
+                error: "upstream did not answer in HTTP/2 (upstream-http-version 2-prior-knowledge needs a backend "
+                    + "that speaks HTTP/2 without negotiating it): \(Self.describe(code))")
+        case CURLE_PEER_FAILED_VERIFICATION:
+            return .failed(
+                status: nil, error: "upstream TLS failure: its certificate is not trusted by \(configuration.trustedCAs)")
+        case CURLE_SSL_CACERT_BADFILE:
+            return .failed(status: nil, error: "upstream TLS failure: \(configuration.trustedCAs) cannot be used")
         // curl's name for a reply without an HTTP status line, or with a status beyond 999.
         case CURLE_UNSUPPORTED_PROTOCOL where reachedServer, CURLE_WEIRD_SERVER_REPLY:
             return .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)")
@@ -68,6 +93,10 @@ struct CurlCompletion {
         String(cString: curl_easy_strerror(code))
     }
 
+    private static let notHTTP2Errors = Set<CURLcode.RawValue>([
+        CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_WEIRD_SERVER_REPLY, CURLE_GOT_NOTHING, CURLE_RECV_ERROR,
+    ].map(\.rawValue))
+
     private static let tlsErrors = Set<CURLcode.RawValue>([
         CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,
         CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION,
@@ -75,4 +104,11 @@ struct CurlCompletion {
         CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,
         CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT,
     ].map(\.rawValue))
+}
+
+extension UpstreamConfiguration {
+    /// Whom an https:// upstream's certificate must chain to, as an error names it.
+    fileprivate var trustedCAs: String {
+        transport.caFile.map { "upstream-ca-file \($0)" } ?? "the system's CA bundle"
+    }
 }

@@ -17,15 +17,17 @@ final class CurlLane: Sendable {
     /// Taken by the first `shutdown()`, which joins it.
     private let thread: NIOLockedValueBox<pthread_t?>
 
-    /// At most `maxHostConnections` connections to each host; `waitingForConnection` counts the
-    /// requests beyond them.
-    init(maxHostConnections: Int, waitingForConnection: Meter, logger: Logger) throws(CurlUpstreamError) {
+    /// At most `maxHostConnections` connections to each host, each carrying up to `maxStreams`
+    /// HTTP/2 requests; `waitingForConnection` counts the requests beyond them.
+    init(
+        maxHostConnections: Int, maxStreams: Int, waitingForConnection: Meter, logger: Logger
+    ) throws(CurlUpstreamError) {
         guard let multi = curl_multi_init() else {
             throw CurlUpstreamError(description: "libcurl could not create a multi handle")
         }
         let queue = CurlRequestQueue(wakeup: CurlWakeup(multi: multi))
         let loop = CurlMultiLoop(
-            multi: multi, queue: queue, maxHostConnections: maxHostConnections,
+            multi: multi, queue: queue, maxHostConnections: maxHostConnections, maxStreams: maxStreams,
             waitingForConnection: waitingForConnection, logger: logger)
         // The loop goes to its thread through a raw pointer: from here on only that thread owns it.
         let context = Unmanaged.passRetained(loop).toOpaque()

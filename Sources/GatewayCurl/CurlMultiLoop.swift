@@ -34,9 +34,9 @@ final class CurlMultiLoop {
     private var publishedWaitingCount = 0
 
     /// Each host gets at most `maxHostConnections` connections at once; more requests to it wait
-    /// in curl for one to free up.
+    /// in curl for one to free up. An HTTP/2 connection carries up to `maxStreams` requests at once.
     init(
-        multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, maxHostConnections: Int,
+        multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, maxHostConnections: Int, maxStreams: Int,
         waitingForConnection: Meter, logger: Logger
     ) {
         self.multi = multi
@@ -44,6 +44,9 @@ final class CurlMultiLoop {
         self.waitingForConnection = waitingForConnection
         self.logger = logger
         _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
+        // Only HTTP/2 requests multiplex (upstream-http-version); HTTP/1.1 ones keep a connection each.
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, maxStreams)
         updateMaxConnections()
     }
 
@@ -184,20 +187,21 @@ final class CurlMultiLoop {
             // Read before removing the handle, which invalidates the message.
             let code = message.pointee.data.result
             if let post = posts.removeValue(forKey: easy) {
-                let (status, _) = remove(easy)
+                let (status, _, _) = remove(easy)
                 complete(post, post.result(code: code, status: status), status: status)
                 continue
             }
             guard let transfer = transfers.removeValue(forKey: easy) else { continue }
             connectionWaits.stopWaiting(transfer)
-            let (status, reachedServer) = remove(easy)
+            let (status, reachedServer, systemError) = remove(easy)
             let completion = CurlCompletion(
                 code: code,
                 status: status,
                 body: transfer.body,
                 responseAct: transfer.responseAct,
                 bodyExceededLimit: transfer.bodyExceededLimit,
-                reachedServer: reachedServer
+                reachedServer: reachedServer,
+                systemError: systemError
             )
             var outcome = completion.outcome(for: transfer.request, configuration: transfer.configuration)
             if transfer.mayRetry(after: completion) {
@@ -248,15 +252,18 @@ final class CurlMultiLoop {
     }
 
     /// Takes a finished handle out of the multi handle and recycles it, keeping what curl knew of
-    /// the answer: its status (0 when none arrived) and whether the request reached the server.
-    private func remove(_ easy: UnsafeMutableRawPointer) -> (status: Int, reachedServer: Bool) {
+    /// the answer: its status (0 when none arrived), whether the request reached the server, and
+    /// the errno of a failed connect (0 when none).
+    private func remove(_ easy: UnsafeMutableRawPointer) -> (status: Int, reachedServer: Bool, systemError: Int) {
         curl_multi_remove_handle(multi, easy)
         var status = 0
         _ = curl_shim_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         var pretransferMicroseconds: curl_off_t = 0
         _ = curl_shim_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransferMicroseconds)
+        var systemError = 0
+        _ = curl_shim_easy_getinfo_long(easy, CURLINFO_OS_ERRNO, &systemError)
         recycle(easy)
-        return (status, pretransferMicroseconds > 0)
+        return (status, pretransferMicroseconds > 0, systemError)
     }
 
     /// Keeps the handle for the next request, which sets all its varying options again (see

@@ -27,8 +27,8 @@ final class CurlPostTransfer {
         // Without a write function curl would copy the body to standard output.
         try CurlRequestOptions.apply(
             to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
-            connectTimeout: post.connectTimeout, headers: headerList, receiveBody: discardBody, receiveHeader: nil,
-            connected: nil, context: nil)
+            connectTimeout: post.connectTimeout, transport: UpstreamTransport(), headers: headerList,
+            receiveBody: discardBody, receiveHeader: nil, connected: nil, context: nil)
     }
 
     func result(code: CURLcode, status: Int) -> HTTPPostResult {

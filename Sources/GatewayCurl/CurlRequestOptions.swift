@@ -13,10 +13,35 @@ enum CurlRequestOptions {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        // HTTP/2 where TLS negotiates it; a libcurl without HTTP/2 simply keeps HTTP/1.1.
-        _ = curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        // curl's defaults, set anyway: no setting of the gateway turns verification off.
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_USERAGENT, "gtcp-gateway"))
     }
+
+    /// How the request travels. With HTTP/2 a new request waits for a connection that is still
+    /// being set up and shares it, rather than opening one more.
+    private static func apply(_ transport: UpstreamTransport, to easy: UnsafeMutableRawPointer) throws(CurlSetupError) {
+        let version =
+            switch transport.httpVersion {
+            case .http1_1: CURL_HTTP_VERSION_1_1
+            case .http2: CURL_HTTP_VERSION_2TLS
+            case .http2PriorKnowledge: CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE
+            }
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, version))
+        try check(curl_shim_easy_setopt_long(easy, CURLOPT_PIPEWAIT, transport.httpVersion.multiplexes ? 1 : 0))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_UNIX_SOCKET_PATH, transport.unixSocketPath))
+        // A CA file replaces the system's bundle and directory; without one both are curl's own.
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CAINFO, transport.caFile ?? builtInCA.file))
+        try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_CAPATH, transport.caFile == nil ? builtInCA.path : nil))
+    }
+
+    /// The CA bundle and directory libcurl was built to trust, to put back on a reused handle.
+    private static let builtInCA: (file: String?, path: String?) = {
+        // CURLVERSION_NOW of the header built against, a macro Swift does not import.
+        let info = curl_version_info(CURLVERSION_ELEVENTH).pointee
+        return (info.cainfo.map { String(cString: $0) }, info.capath.map { String(cString: $0) })
+    }()
 
     /// `context` goes to every callback; without `receiveHeader` curl keeps the headers to itself;
     /// `connected` runs once the request has a connection, new or reused, before it is sent.
@@ -27,6 +52,7 @@ enum CurlRequestOptions {
         body: String,
         timeout: Duration,
         connectTimeout: Duration,
+        transport: UpstreamTransport,
         headers: UnsafeMutablePointer<curl_slist>?,
         receiveBody: curl_write_callback,
         receiveHeader: curl_write_callback?,
@@ -36,6 +62,7 @@ enum CurlRequestOptions {
         try check(curl_shim_easy_setopt_pointer(easy, CURLOPT_URL, url))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, timeout.roundedUpMilliseconds))
         try check(curl_shim_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connectTimeout.roundedUpMilliseconds))
+        try apply(transport, to: easy)
 
         if method.sendsBody {
             try check(curl_shim_easy_setopt_long(easy, CURLOPT_POST, 1))

@@ -54,7 +54,8 @@ final class CurlTransfer {
         headerList = try Self.makeHeaderList(for: request, configuration: configuration, sendsBody: method.sendsBody)
         try CurlRequestOptions.apply(
             to: easy, url: target.url, method: method, body: request.data,
-            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout, headers: headerList,
+            timeout: configuration.timeout, connectTimeout: configuration.connectTimeout,
+            transport: configuration.transport, headers: headerList,
             receiveBody: receiveBody, receiveHeader: receiveHeader, connected: connected,
             context: Unmanaged.passUnretained(self).toOpaque())
     }

@@ -69,6 +69,7 @@ public struct GatewayApplication {
             try settings.upstream != nil || settings.events != nil
             ? CurlClient(
                 threads: settings.upstreamThreads, maxConnections: settings.upstreamMaxConnections,
+                maxStreams: settings.upstreamMaxStreams,
                 metrics: PrometheusMetricsFactory(registry: prometheus), logger: logger) : nil
         let upstream = try curl.flatMap { curl in
             try settings.upstream.map { try CurlUpstream(configuration: $0, client: curl) }

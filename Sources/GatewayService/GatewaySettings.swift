@@ -38,6 +38,8 @@ public struct GatewaySettings: Sendable, Equatable {
     public var upstreamThreads: Int
     /// Connections to each upstream host at once, split across the threads.
     public var upstreamMaxConnections: Int
+    /// Requests at once on one HTTP/2 upstream connection.
+    public var upstreamMaxStreams: Int
     /// nil: no lifecycle events.
     public var events: EventsConfiguration?
     public var eventsQueueSize: Int

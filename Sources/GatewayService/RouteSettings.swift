@@ -13,10 +13,13 @@ import Yams
 ///         headers: ["X-Api-Key: k"]           # after upstream-header, replacing the same names
 ///         idempotent: false                   # true: retried after failures before sending
 ///         retries: 2                          # with idempotent: true only
+///         unix-socket: /run/orders.sock       # default: upstream-unix-socket
 enum RouteSettings {
     static let key = "routes"
 
-    private static let fields = ["act", "upstream", "method", "timeout", "headers", "idempotent", "retries"]
+    private static let fields = [
+        "act", "upstream", "method", "timeout", "headers", "idempotent", "retries", "unix-socket",
+    ]
 
     /// The routes in the file's `routes:` value, and every problem, each naming the route's
     /// index and the field.
@@ -83,16 +86,17 @@ enum RouteSettings {
         let headers = value("headers", .headers).map { $0 ?? [] }
         let idempotent = value("idempotent", .boolean).map { $0 ?? false }
         let retries = value("retries", .integer(0...10)).map { $0 ?? UpstreamRoute.defaultRetries }
+        let unixSocket = value("unix-socket", .unixSocketPath).map { $0 ?? nil }
         if texts["retries"] != nil, idempotent == false {
             fieldProblems.append("\(name).retries needs idempotent: true (only idempotent routes are retried)")
         }
         problems += fieldProblems
-        guard let act, let upstream, let method, let timeout, let headers, let idempotent, let retries,
+        guard let act, let upstream, let method, let timeout, let headers, let idempotent, let retries, let unixSocket,
             fieldProblems.isEmpty, malformed.isEmpty
         else { return nil }
         return UpstreamRoute(
             act: act, urlTemplate: upstream, method: method, timeout: timeout, headers: headers,
-            idempotent: idempotent, retries: retries)
+            idempotent: idempotent, retries: retries, unixSocketPath: unixSocket)
     }
 
     /// The routes as `check-config` prints them: one YAML flow mapping per route, in order,
@@ -109,6 +113,7 @@ enum RouteSettings {
                 fields.append("headers: [" + route.headers.map { scalar("\($0.name): \($0.value)") }.joined(separator: ", ") + "]")
             }
             if route.idempotent { fields += ["idempotent: true", "retries: \(route.retries)"] }
+            if let socket = route.unixSocketPath { fields.append("unix-socket: \(scalar(socket))") }
             return "  - {" + fields.joined(separator: ", ") + "}"
         }
         return (["\(key):"] + lines).joined(separator: "\n")

@@ -103,6 +103,23 @@ public enum SettingKeys {
         default: CurlClient.defaultMaxConnections, live: false, .integer(1...100_000),
         current: { $0.upstreamMaxConnections })
 
+    public static let upstreamHTTPVersion = SettingKey<UpstreamHTTPVersion>(
+        "upstream-http-version", "version",
+        "HTTP to the upstream: 1.1, 2 (HTTP/2 where TLS agrees on it) or 2-prior-knowledge (HTTP/2 from the start, h2c)",
+        default: .http1_1, live: true, .oneOf, current: { $0.upstream?.transport.httpVersion })
+
+    public static let upstreamMaxStreams = SettingKey(
+        "upstream-max-streams", "count", "Requests at once on one HTTP/2 upstream connection",
+        default: CurlClient.defaultMaxStreams, live: false, .integer(1...10_000), current: { $0.upstreamMaxStreams })
+
+    public static let upstreamUnixSocket = SettingKey<String?>(
+        "upstream-unix-socket", "path", "Unix socket to reach the upstream through instead of the URL's host and port",
+        default: nil, live: true, .unixSocketPath, current: { $0.upstream?.transport.unixSocketPath })
+
+    public static let upstreamCAFile = SettingKey<String?>(
+        "upstream-ca-file", "path", "PEM CA bundle an https:// upstream's certificate must chain to, instead of the system's",
+        default: nil, live: true, .caFile, current: { $0.upstream?.transport.caFile })
+
     public static let eventsURL = SettingKey<String?>(
         "events-url", "url", "Where connected, hello and disconnected events are POSTed as JSON",
         default: nil, live: true, .eventsURL, current: { $0.events?.url })
@@ -192,7 +209,7 @@ public enum SettingKeys {
         maxConnections, maxInFlightPerConnection, maxInFlight, maxOutboundBytes, maxTotalOutboundBytes,
         maxPartialPacketBytes, tlsCert, tlsKey, tlsClientCA,
         upstream, upstreamHeader, upstreamTimeout, upstreamConnectTimeout, upstreamThreads,
-        upstreamMaxConnections,
+        upstreamMaxConnections, upstreamHTTPVersion, upstreamMaxStreams, upstreamUnixSocket, upstreamCAFile,
         eventsURL, eventsQueueSize, eventsTimeout, eventsConnectHook,
         adminListen, adminTLSCert, adminTLSKey, adminTokenFile, adminHeaderTimeout, adminIdleTimeout,
         adminMaxConnections, clusterDatabaseURL, clusterPasswordFile, nodeName, clusterLease, shutdownGrace, logLevel,

@@ -2,6 +2,7 @@ import Foundation
 import GatewayAdmin
 import GatewayCluster
 import GatewayCore
+import GatewayCurl
 import GatewayUpstream
 import GtcpWire
 
@@ -137,6 +138,10 @@ private struct Resolver {
         let upstreamConnectTimeout = value(K.upstreamConnectTimeout)
         let upstreamThreads = value(K.upstreamThreads)
         let upstreamMaxConnections = value(K.upstreamMaxConnections)
+        let upstreamHTTPVersion = value(K.upstreamHTTPVersion)
+        let upstreamMaxStreams = value(K.upstreamMaxStreams)
+        let upstreamUnixSocket = value(K.upstreamUnixSocket)
+        let upstreamCAFile = value(K.upstreamCAFile)
         let eventsURL = value(K.eventsURL)
         let eventsQueueSize = value(K.eventsQueueSize)
         let eventsTimeout = value(K.eventsTimeout)
@@ -163,6 +168,10 @@ private struct Resolver {
             )
         }
 
+        if let upstreamHTTPVersion, let reason = CurlClient.unsupportedReason(upstreamHTTPVersion) {
+            problems.append("\(K.upstreamHTTPVersion.name) \(upstreamHTTPVersion.rawValue) \(reason)")
+        }
+
         if eventsConnectHook == true, case .some(nil) = eventsURL {
             problems.append("events-connect-hook needs events-url: without a receiver no client could be admitted")
         }
@@ -171,7 +180,8 @@ private struct Resolver {
             let maxConnections, let maxInFlightPerConnection, let maxInFlight, let maxOutboundBytes,
             let maxTotalOutboundBytes, let maxPartialPacketBytes, let tls, let upstreamURL,
             let upstreamHeaders, let upstreamTimeout, let upstreamConnectTimeout, let upstreamThreads,
-            let upstreamMaxConnections, let eventsURL,
+            let upstreamMaxConnections, let upstreamHTTPVersion, let upstreamMaxStreams, let upstreamUnixSocket,
+            let upstreamCAFile, let eventsURL,
             let eventsQueueSize, let eventsTimeout, let eventsConnectHook, let adminListen, let adminTLS,
             let adminToken, let adminHeaderTimeout, let adminIdleTimeout, let adminMaxConnections, let cluster,
             let shutdownGrace, let logLevel, let logFormat, let portsFile
@@ -187,10 +197,13 @@ private struct Resolver {
             upstream: hasUpstream
                 ? UpstreamConfiguration(
                     urlTemplate: upstreamURL, routes: routes, headers: upstreamHeaders, timeout: upstreamTimeout,
-                    connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize)
+                    connectTimeout: upstreamConnectTimeout, maxResponseBytes: framing.maxDataSize,
+                    transport: UpstreamTransport(
+                        httpVersion: upstreamHTTPVersion, unixSocketPath: upstreamUnixSocket, caFile: upstreamCAFile))
                 : nil,
             upstreamThreads: upstreamThreads,
             upstreamMaxConnections: upstreamMaxConnections,
+            upstreamMaxStreams: upstreamMaxStreams,
             events: eventsURL.map {
                 EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
             },

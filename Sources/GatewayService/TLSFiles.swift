@@ -46,14 +46,14 @@ struct TLSFilesReader {
         }
         var clientCACertificates: [NIOSSLCertificate]?
         if let clientCA, let clientCAKey {
-            clientCACertificates = try certificates(clientCAKey, clientCA)
+            clientCACertificates = try Self.certificates(clientCAKey, clientCA)
         }
         let files = TLSFiles(
             certificatePath: certificate,
             keyPath: key,
             clientCAPath: clientCA,
-            certificateChain: try certificates(certificateKey, certificate),
-            privateKey: try privateKey(keyKey, key),
+            certificateChain: try Self.certificates(certificateKey, certificate),
+            privateKey: try Self.privateKey(keyKey, key),
             clientCA: clientCACertificates
         )
         do {
@@ -64,7 +64,8 @@ struct TLSFilesReader {
         return files
     }
 
-    private func certificates(_ settingKey: String, _ path: String) throws(SettingProblem) -> [NIOSSLCertificate] {
+    /// The PEM certificates in the file `settingKey` names; also how `upstream-ca-file` is checked.
+    static func certificates(_ settingKey: String, _ path: String) throws(SettingProblem) -> [NIOSSLCertificate] {
         let text = try contents(settingKey, path)
         guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(text.utf8)), !certificates.isEmpty else {
             throw SettingProblem("\(settingKey) \(path) holds no PEM certificate")
@@ -72,7 +73,7 @@ struct TLSFilesReader {
         return certificates
     }
 
-    private func privateKey(_ settingKey: String, _ path: String) throws(SettingProblem) -> NIOSSLPrivateKey {
+    private static func privateKey(_ settingKey: String, _ path: String) throws(SettingProblem) -> NIOSSLPrivateKey {
         let text = try contents(settingKey, path)
         guard let key = try? NIOSSLPrivateKey(bytes: Array(text.utf8), format: .pem) else {
             throw SettingProblem("\(settingKey) \(path) holds no unencrypted PEM private key")
@@ -80,7 +81,7 @@ struct TLSFilesReader {
         return key
     }
 
-    private func contents(_ settingKey: String, _ path: String) throws(SettingProblem) -> String {
+    private static func contents(_ settingKey: String, _ path: String) throws(SettingProblem) -> String {
         do throws(FileContents.ReadError) {
             return try FileContents.text(atPath: path)
         } catch {

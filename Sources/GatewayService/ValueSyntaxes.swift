@@ -143,6 +143,45 @@ extension ValueSyntax where Value == String? {
     )
 }
 
+extension ValueSyntax where Value == String? {
+    /// A Unix socket's path; empty means none. The backend may create the socket after the
+    /// gateway starts, but a directory that does not exist is a typo.
+    static let unixSocketPath = ValueSyntax(
+        allowed: unixSocketAllowed, isList: false,
+        parse: { key, texts throws(SettingProblem) in
+            let path = texts.last ?? ""
+            if path.isEmpty { return nil }
+            guard path.hasPrefix("/"), path.utf8.count <= UpstreamTransport.maxUnixSocketPathBytes else {
+                throw .notAllowed(key, unixSocketAllowed, got: path)
+            }
+            let slash = path.lastIndex(of: "/")!
+            let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+            var status = stat()
+            guard stat(directory, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+                throw SettingProblem("\(key) \(path): its directory \(directory) does not exist")
+            }
+            return path
+        },
+        format: { $0.map { .single($0) } ?? .unset }
+    )
+
+    private static let unixSocketAllowed =
+        "an absolute path of at most \(UpstreamTransport.maxUnixSocketPathBytes) bytes"
+
+    /// A PEM CA bundle, read now so that a missing or broken file stops start-up; libcurl reads
+    /// it again by its path. Empty means none.
+    static let caFile = ValueSyntax(
+        allowed: "a readable PEM CA bundle", isList: false,
+        parse: { key, texts throws(SettingProblem) in
+            let path = texts.last ?? ""
+            if path.isEmpty { return nil }
+            _ = try TLSFilesReader.certificates(key, path)
+            return path
+        },
+        format: { $0.map { .single($0) } ?? .unset }
+    )
+}
+
 extension ValueSyntax where Value == [UpstreamHeader] {
     /// Extra request headers, each `Name: value`.
     static let headers = ValueSyntax(

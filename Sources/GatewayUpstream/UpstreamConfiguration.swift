@@ -21,6 +21,8 @@ public struct UpstreamConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     /// A response body above this aborts the transfer.
     public var maxResponseBytes: Int
+    /// A route's Unix socket, when it has one, replaces this one's.
+    public var transport: UpstreamTransport
 
     public init(
         urlTemplate: String?,
@@ -28,7 +30,8 @@ public struct UpstreamConfiguration: Sendable, Equatable {
         headers: [UpstreamHeader] = [],
         timeout: Duration = .seconds(10),
         connectTimeout: Duration = .seconds(2),
-        maxResponseBytes: Int = 0xFFFF
+        maxResponseBytes: Int = 0xFFFF,
+        transport: UpstreamTransport = UpstreamTransport()
     ) {
         self.urlTemplate = urlTemplate
         self.routes = routes
@@ -36,6 +39,7 @@ public struct UpstreamConfiguration: Sendable, Equatable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.transport = transport
     }
 
     /// nil when `template` can serve as `urlTemplate` (or, not requiring `{act}`, as a route's),

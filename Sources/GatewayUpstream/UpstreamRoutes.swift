@@ -57,6 +57,8 @@ public struct UpstreamRoute: Sendable, Equatable {
     public var idempotent: Bool
     /// Attempts after the first, for an idempotent route.
     public var retries: Int
+    /// nil: the upstream's own (`upstream-unix-socket`), if any.
+    public var unixSocketPath: String?
 
     public static let defaultRetries = 2
 
@@ -67,7 +69,8 @@ public struct UpstreamRoute: Sendable, Equatable {
         timeout: Duration? = nil,
         headers: [UpstreamHeader] = [],
         idempotent: Bool = false,
-        retries: Int = UpstreamRoute.defaultRetries
+        retries: Int = UpstreamRoute.defaultRetries,
+        unixSocketPath: String? = nil
     ) {
         self.act = act
         self.urlTemplate = urlTemplate
@@ -76,6 +79,7 @@ public struct UpstreamRoute: Sendable, Equatable {
         self.headers = headers
         self.idempotent = idempotent
         self.retries = retries
+        self.unixSocketPath = unixSocketPath
     }
 }
 

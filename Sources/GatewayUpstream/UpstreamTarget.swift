@@ -3,7 +3,7 @@
 public struct UpstreamTarget: Sendable {
     public var url: String
     public var method: UpstreamMethod
-    /// The upstream's configuration with the route's timeout and headers in force.
+    /// The upstream's configuration with the route's timeout, headers and Unix socket in force.
     public var configuration: UpstreamConfiguration
     /// Further attempts allowed after a failure before any byte was sent; 0 unless the route is
     /// idempotent.
@@ -22,6 +22,7 @@ extension UpstreamConfiguration {
         }
         var configuration = self
         configuration.timeout = route.timeout ?? timeout
+        configuration.transport.unixSocketPath = route.unixSocketPath ?? transport.unixSocketPath
         let replaced = Set(route.headers.map { $0.name.lowercased() })
         configuration.headers = headers.filter { !replaced.contains($0.name.lowercased()) } + route.headers
         return UpstreamTarget(

@@ -33,6 +33,11 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong(K.upstreamThreads.name), help: help(K.upstreamThreads)) var upstreamThreads: String?
     @Option(name: .customLong(K.upstreamMaxConnections.name), help: help(K.upstreamMaxConnections))
     var upstreamMaxConnections: String?
+    @Option(name: .customLong(K.upstreamHTTPVersion.name), help: help(K.upstreamHTTPVersion))
+    var upstreamHTTPVersion: String?
+    @Option(name: .customLong(K.upstreamMaxStreams.name), help: help(K.upstreamMaxStreams)) var upstreamMaxStreams: String?
+    @Option(name: .customLong(K.upstreamUnixSocket.name), help: help(K.upstreamUnixSocket)) var upstreamUnixSocket: String?
+    @Option(name: .customLong(K.upstreamCAFile.name), help: help(K.upstreamCAFile)) var upstreamCAFile: String?
     @Option(name: .customLong(K.eventsURL.name), help: help(K.eventsURL)) var eventsURL: String?
     @Option(name: .customLong(K.eventsQueueSize.name), help: help(K.eventsQueueSize)) var eventsQueueSize: String?
     @Option(name: .customLong(K.eventsTimeout.name), help: help(K.eventsTimeout)) var eventsTimeout: String?
@@ -68,6 +73,8 @@ struct SettingsOptions: ParsableArguments {
             (K.tlsClientCA.name, tlsClientCA), (K.upstream.name, upstream),
             (K.upstreamTimeout.name, upstreamTimeout), (K.upstreamConnectTimeout.name, upstreamConnectTimeout),
             (K.upstreamThreads.name, upstreamThreads), (K.upstreamMaxConnections.name, upstreamMaxConnections),
+            (K.upstreamHTTPVersion.name, upstreamHTTPVersion), (K.upstreamMaxStreams.name, upstreamMaxStreams),
+            (K.upstreamUnixSocket.name, upstreamUnixSocket), (K.upstreamCAFile.name, upstreamCAFile),
             (K.eventsURL.name, eventsURL), (K.eventsQueueSize.name, eventsQueueSize),
             (K.eventsTimeout.name, eventsTimeout), (K.eventsConnectHook.name, eventsConnectHook),
             (K.adminListen.name, adminListen), (K.adminTLSCert.name, adminTLSCert),

@@ -40,6 +40,20 @@ import GatewayUpstream
         #expect(error.hasPrefix("upstream TLS failure: "))
     }
 
+    @Test func aBrokenAnswerUnderPriorKnowledgeNamesTheMode() {
+        var configuration = configuration
+        configuration.transport.httpVersion = .http2PriorKnowledge
+        let outcome = CurlCompletion(
+            code: CURLE_GOT_NOTHING, status: 0, body: [], responseAct: nil, bodyExceededLimit: false, reachedServer: true
+        ).outcome(for: request, configuration: configuration)
+        #expect(
+            outcome
+                == .failed(
+                    status: nil,
+                    error: "upstream did not answer in HTTP/2 (upstream-http-version 2-prior-knowledge needs a backend "
+                        + "that speaks HTTP/2 without negotiating it): Server returned nothing (no headers, no data)"))
+    }
+
     @Test func otherErrorsCarryCurlsDescription() {
         #expect(
             outcome(CURLE_GOT_NOTHING)

@@ -37,6 +37,7 @@ import Testing
             method: GET
             headers: "X-One: 1"
             idempotent: true
+            unix-socket: /tmp/users.sock
         """
 
     static let expected = UpstreamRoutes([
@@ -47,7 +48,8 @@ import Testing
             idempotent: true, retries: 4),
         UpstreamRoute(
             act: .exact("user.get"), urlTemplate: "https://users/get", method: .get,
-            headers: [UpstreamHeader(name: "X-One", value: "1")], idempotent: true, retries: 2),
+            headers: [UpstreamHeader(name: "X-One", value: "1")], idempotent: true, retries: 2,
+            unixSocketPath: "/tmp/users.sock"),
     ])
 
     @Test func routesWithoutAnUpstreamURLMakeAnUpstreamWithOnlyThem() throws {
@@ -65,7 +67,7 @@ import Testing
               {"act": "order.*", "upstream": "http://orders:8080/acts/{act}", "method": "PUT", "timeout": "3s",
                "headers": ["X-Api-Key: k", "X-Team: orders"], "idempotent": true, "retries": 4},
               {"act": "user.get", "upstream": "https://users/get", "method": "GET", "headers": "X-One: 1",
-               "idempotent": true}]}
+               "idempotent": true, "unix-socket": "/tmp/users.sock"}]}
             """
         #expect(try load(json, name: "config.json") == (try load(Self.yaml)))
     }
@@ -97,6 +99,8 @@ import Testing
         ("- {act: a, upstream: http://b/a, retries: 3}",
          "routes[0].retries needs idempotent: true (only idempotent routes are retried)"),
         ("- {act: [a], upstream: http://b/a}", "routes[0].act must be a single value"),
+        ("- {act: a, upstream: http://b/a, unix-socket: /no/such/dir/a.sock}",
+         "routes[0].unix-socket /no/such/dir/a.sock: its directory /no/such/dir does not exist"),
         ("- just a text", "routes[0] must be a mapping with act and upstream"),
     ])
     func eachMistakeNamesTheRouteAndTheField(routes: String, message: String) throws {
@@ -128,7 +132,7 @@ import Testing
               - {act: "order.*", upstream: "http://orders:8080/acts/{act}", method: PUT, timeout: 3s, \
             headers: ["X-Api-Key: k", "X-Team: orders"], idempotent: true, retries: 4}
               - {act: user.get, upstream: "https://users/get", method: GET, headers: ["X-One: 1"], idempotent: true, \
-            retries: 2}
+            retries: 2, unix-socket: "/tmp/users.sock"}
             """))
         #expect(try load(description) == settings)
         #expect(GatewaySettings.defaults.yamlDescription.hasSuffix("\nroutes: []"))

@@ -18,10 +18,12 @@ public final class SpawnedProcess: Sendable {
     public let output: Int32
 
     /// `journalStream` names a variable set to the output pipe's `device:inode`, as systemd sets
-    /// `JOURNAL_STREAM` when it hands stdout and stderr to journald.
+    /// `JOURNAL_STREAM` when it hands stdout and stderr to journald. `inherited`, when given, is
+    /// the child's descriptor 3 (a listening socket handed over ready).
     public init(
         executable: String, arguments: [String], environment: [String: String],
-        workingDirectory: String? = nil, captureOutput: Bool = true, journalStream: String? = nil
+        workingDirectory: String? = nil, captureOutput: Bool = true, journalStream: String? = nil,
+        inherited: Int32? = nil
     ) throws {
         var ends: [Int32] = [-1, -1]
         var environment = environment
@@ -49,8 +51,11 @@ public final class SpawnedProcess: Sendable {
         if let workingDirectory {
             spawn_shim_addchdir(&actions, workingDirectory)
         }
+        if let inherited {
+            posix_spawn_file_actions_adddup2(&actions, inherited, 3)
+        }
         // Sockets and pipes the test process opened without close-on-exec stay out of the child.
-        spawn_shim_addclosefrom(&actions, 3)
+        spawn_shim_addclosefrom(&actions, inherited == nil ? 3 : 4)
 
         // The child starts with default signal handling and nothing blocked, whatever the test
         // process (which ignores SIGPIPE, for one) has set.

@@ -123,7 +123,11 @@ public final class TestPostgres: Sendable {
         guard let listing = opendir("/tmp") else { return }
         defer { closedir(listing) }
         while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // Read in place: a dirent may end before d_name's 256 bytes do, so copying the whole
+            // field can run past the end of readdir's buffer into an unmapped page.
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 1) { String(cString: $0) }
+            }
             guard name.hasPrefix("gtcp-pg-") else { continue }
             let directory = "/tmp/" + name
             guard let owner = try? read(directory + "/owner.pid"),
