@@ -13,7 +13,9 @@ all: build
 
 # System packages the build and the checks need; installed only when missing. The cluster tests
 # start throwaway PostgreSQL 15 servers of their own (Tests/GatewayTestSupport/TestPostgres.swift),
-# the upstream-mode tests nginx ones (Tests/GatewayTestSupport/TestNginx.swift).
+# the upstream-mode tests nginx ones (Tests/GatewayTestSupport/TestNginx.swift). A policy-rc.d
+# that denies every start keeps the packages' own services (PostgreSQL on 5432, nginx on 80) from
+# starting while they install.
 deps:
 	@missing=""; \
 	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
@@ -23,7 +25,12 @@ deps:
 	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  guard=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; rc=$$?; \
+	  if [ -n "$$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+	  exit $$rc; \
 	fi
 
 build: deps
