@@ -5,7 +5,7 @@ import SettingsText
 import Testing
 
 @Suite struct OneShotClientTests {
-    private static func run(port: Int, request: Msg, timeout: Duration = .seconds(5), output: RecordedOutput) async -> Int32 {
+    private static func run(port: Int, request: Msg, timeout: Duration = .seconds(30), output: RecordedOutput) async -> Int32 {
         let client = OneShotClient(
             endpoint: GtcpEndpoint(server: HostPort(host: "127.0.0.1", port: port)),
             request: request,
@@ -16,7 +16,7 @@ import Testing
 
     /// Runs the client for `request` against a peer that serves each connection with `serve`.
     private static func run(
-        _ request: Msg, timeout: Duration = .seconds(5), serve: @escaping @Sendable (PeerConnection) async throws -> Void
+        _ request: Msg, timeout: Duration = .seconds(30), serve: @escaping @Sendable (PeerConnection) async throws -> Void
     ) async throws -> (port: Int, status: Int32, printed: RecordedOutput) {
         let printed = RecordedOutput()
         let (port, status) = try await ReversePeer.run(serve: serve) { port in
