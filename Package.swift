@@ -192,7 +192,7 @@ let package = Package(
             name: "GatewayClusterTests",
             dependencies: [
                 "GatewayCluster", "GatewayCore", "GatewayAdmin", "GatewayTestSupport", "GtcpClient",
-                "GtcpWire", "ExampleBackend", .postgresNIO, .hummingbird, .logging, .nioCore, .nioPosix,
+                "GtcpWire", "ExampleBackend", "TestCertificates", .postgresNIO, .hummingbird, .logging, .nioCore, .nioPosix,
                 .nioConcurrencyHelpers, .serviceLifecycle
             ]
         ),

@@ -84,7 +84,7 @@ systemctl --root="$guest" enable slow-upstream.service >/dev/null 2>&1
 # Cluster mode, two nodes on one host (deploy/README.md, "Run a cluster"): the template's
 # instances a and b, each with its own file and node-name, PostgreSQL of the image on loopback,
 # the database password and the admin token as credentials of every instance. No TLS on
-# loopback: sslmode=require verifies the certificate against a host name, which 127.0.0.1 is not.
+# loopback, where it protects nothing.
 install -m 0600 <(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') "$guest/etc/gtcp-gateway/cluster-password"
 install -D -m 0644 "$root/deploy/cluster/postgres-setup.sql" "$guest/usr/local/lib/gtcp-vm-test/postgres-setup.sql"
 node_config() {

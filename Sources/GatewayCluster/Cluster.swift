@@ -28,13 +28,8 @@ public struct Cluster: Sendable {
         logger: Logger
     ) async throws(ClusterStartError) -> Cluster {
         let node = try await ClusterJoin.join(configuration, logger: logger)
-        let client: PostgresClient
-        do {
-            client = PostgresClient(
-                configuration: try configuration.clientConfiguration(), eventLoopGroup: group, backgroundLogger: logger)
-        } catch {
-            throw ClusterStartError("cluster-database-url \(configuration.database): \(error)")
-        }
+        let client = PostgresClient(
+            configuration: configuration.clientConfiguration(), eventLoopGroup: group, backgroundLogger: logger)
         let changes = DirectoryChanges()
         let registry = ConnectionRegistry(group: group, incarnation: node.incarnation, directory: changes)
         let membership = ClusterMembership(

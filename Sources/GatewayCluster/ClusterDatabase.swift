@@ -3,9 +3,8 @@ import PostgresNIO
 
 extension ClusterConfiguration {
     /// The pool every node keeps to the database.
-    func clientConfiguration() throws -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS =
-            database.tls == .require ? .require(try tlsConfiguration()) : .disable
+    func clientConfiguration() -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = tlsConfiguration().map { .require($0) } ?? .disable
         var configuration = PostgresClient.Configuration(
             host: database.host, port: database.port, username: database.username, password: password,
             database: database.database, tls: tls)
@@ -18,7 +17,7 @@ extension ClusterConfiguration {
     /// The single connection a node joins with before its services start.
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
-            database.tls == .require ? .require(try NIOSSLContext(configuration: tlsConfiguration())) : .disable
+            try tlsConfiguration().map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
         var configuration = PostgresConnection.Configuration(
             host: database.host, port: database.port, username: database.username, password: password,
             database: database.database, tls: tls)
@@ -26,8 +25,15 @@ extension ClusterConfiguration {
         return configuration
     }
 
-    private func tlsConfiguration() throws -> TLSConfiguration {
+    /// What the URL's sslmode checks of the server's certificate; nil: no TLS.
+    private func tlsConfiguration() -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
+        switch database.tls {
+        case .disable: return nil
+        case .require where database.rootCertificatePath == nil: tls.certificateVerification = .none
+        case .require, .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
         if let path = database.rootCertificatePath {
             tls.trustRoots = .file(path)
         }

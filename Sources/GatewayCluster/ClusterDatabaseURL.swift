@@ -1,14 +1,21 @@
 import Foundation
 
-/// Where the cluster's PostgreSQL is: `postgres://user@host:5432/database?sslmode=require`.
+/// Where the cluster's PostgreSQL is: `postgres://user@host:5432/database?sslmode=verify-full`.
 ///
 /// The password never appears in the URL (it would show in `ps`, logs and check-config); it comes
 /// from `cluster-password-file` or a systemd credential instead.
 public struct ClusterDatabaseURL: Sendable, Equatable, CustomStringConvertible {
+    /// libpq's `sslmode`s, meaning what they mean there (no `prefer` or `allow`: they fall back to
+    /// plain text). The CA is `sslrootcert`, else the system's roots.
     public enum TLSMode: String, Sendable, Equatable {
         case disable
-        /// TLS, the server's certificate verified against the system's roots or `sslrootcert`.
+        /// Encrypted, the server's certificate unchecked; but checked as verify-ca's is when
+        /// `sslrootcert` names a CA, as libpq does.
         case require
+        /// Encrypted, the server's certificate signed by the CA, for any host name.
+        case verifyCA = "verify-ca"
+        /// Encrypted, the server's certificate signed by the CA and naming the URL's host.
+        case verifyFull = "verify-full"
     }
 
     public var host: String
@@ -42,10 +49,12 @@ public struct ClusterDatabaseURL: Sendable, Equatable, CustomStringConvertible {
         var rootCertificatePath: String?
         for item in components.queryItems ?? [] {
             switch (item.name, item.value ?? "") {
-            case ("sslmode", "disable"): tls = .disable
-            case ("sslmode", "require"), ("sslmode", "verify-full"): tls = .require
             case ("sslmode", let mode):
-                throw ClusterDatabaseURLError("sslmode must be disable, require or verify-full, got \"\(mode)\"")
+                guard let mode = TLSMode(rawValue: mode) else {
+                    throw ClusterDatabaseURLError(
+                        "sslmode must be disable, require, verify-ca or verify-full, got \"\(mode)\"")
+                }
+                tls = mode
             case ("sslrootcert", let path) where !path.isEmpty: rootCertificatePath = path
             case (let name, _):
                 throw ClusterDatabaseURLError("has an unknown parameter \"\(name)\" (known: sslmode, sslrootcert)")
@@ -62,7 +71,7 @@ public struct ClusterDatabaseURL: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let bracketed = host.contains(":") ? "[\(host)]" : host
         var query: [String] = []
-        if tls == .require { query.append("sslmode=require") }
+        if tls != .disable { query.append("sslmode=\(tls.rawValue)") }
         if let rootCertificatePath { query.append("sslrootcert=\(rootCertificatePath)") }
         return "postgres://\(username)@\(bracketed):\(port)/\(database)"
             + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))

@@ -171,7 +171,8 @@ public enum SettingKeys {
 
     public static let clusterDatabaseURL = SettingKey<ClusterDatabaseURL?>(
         "cluster-database-url", "url",
-        "PostgreSQL the nodes of a cluster share, postgres://user@host:5432/database[?sslmode=require]; none: a single gateway",
+        "PostgreSQL the nodes of a cluster share, postgres://user@host:5432/database"
+            + "[?sslmode=require|verify-ca|verify-full[&sslrootcert=CA.pem]], sslmode as libpq's; none: a single gateway",
         default: nil, live: false, .clusterDatabaseURL, current: { $0.cluster?.database })
 
     /// Unset, the systemd credential `cluster-password` is used when there is one (``SettingsLoader``).

@@ -102,11 +102,25 @@ import Testing
     }
 
     @Test(arguments: [
+        ("disable", ClusterDatabaseURL.TLSMode.disable), ("require", .require), ("verify-ca", .verifyCA),
+        ("verify-full", .verifyFull),
+    ])
+    func readsEachLibpqSSLModeAndPrintsItBack(mode: String, tls: ClusterDatabaseURL.TLSMode) throws {
+        let url = try ClusterDatabaseURL(parsing: "postgres://gateway@db/fleet?sslmode=\(mode)&sslrootcert=/etc/ca.pem")
+        #expect(url.tls == tls)
+        #expect(url.rootCertificatePath == "/etc/ca.pem")
+        #expect(try ClusterDatabaseURL(parsing: url.description) == url)
+        #expect(url.description.contains("sslmode=\(mode)") == (tls != .disable))
+    }
+
+    @Test(arguments: [
         ("http://gateway@db/fleet", "must look like"),
         ("postgres://gateway:secret@db/fleet", "must not hold a password"),
         ("postgres://db/fleet", "names no user"),
         ("postgres://gateway@db", "names no database"),
         ("postgres://gateway@db/fleet?sslmode=maybe", "sslmode must be"),
+        ("postgres://gateway@db/fleet?sslmode=prefer", "verify-ca or verify-full, got \"prefer\""),
+        ("postgres://gateway@db/fleet?sslmode=allow", "got \"allow\""),
         ("postgres://gateway@db/fleet?pool=3", "unknown parameter \"pool\""),
     ])
     func refusesWhatItCannotUse(text: String, reason: String) {

@@ -16,8 +16,10 @@ public final class TestPostgres: Sendable {
     public static let binaries = "/usr/lib/postgresql/15/bin"
 
     public let port: Int
-    /// Holds `data/`, the server's log and its Unix socket.
+    /// Holds `data/`, the server's log, its Unix socket and its TLS certificate and key.
     public let directory: String
+    /// `-c` options beyond the defaults: TLS.
+    private let options: String
 
     private static let started = NIOLockedValueBox<[TestPostgres]>([])
     private static let sharedServer = NIOLockedValueBox<TestPostgres?>(nil)
@@ -33,8 +35,9 @@ public final class TestPostgres: Sendable {
         }
     }
 
-    /// A new server of its own.
-    public init() throws {
+    /// A new server of its own; with `tls`, it also takes TLS connections (`ssl=on`) and presents
+    /// that certificate.
+    public init(tls: (certificatePath: String, keyPath: String)? = nil) throws {
         guard access(Self.binaries + "/initdb", X_OK) == 0 else {
             throw TestPostgresError("PostgreSQL 15 is not installed (no \(Self.binaries)/initdb): run `make deps`")
         }
@@ -46,6 +49,13 @@ public final class TestPostgres: Sendable {
         if getuid() == 0, let postgres = getpwnam("postgres") {
             chown(directory, postgres.pointee.pw_uid, postgres.pointee.pw_gid)
         }
+        if let tls {
+            try Self.install(tls.certificatePath, as: directory + "/server.crt")
+            try Self.install(tls.keyPath, as: directory + "/server.key")
+            options = " -c ssl=on -c ssl_cert_file=\(directory)/server.crt -c ssl_key_file=\(directory)/server.key"
+        } else {
+            options = ""
+        }
         try Self.run(
             Self.binaries + "/initdb", ["-D", directory + "/data", "-U", "postgres", "-A", "trust", "--no-sync"],
             in: directory)
@@ -53,7 +63,9 @@ public final class TestPostgres: Sendable {
         for _ in 0..<8 {
             let candidate = Int.random(in: 15_000..<30_000)
             do {
-                try Self.run(Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: candidate), in: directory)
+                try Self.run(
+                    Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: candidate, options: options),
+                    in: directory)
                 port = candidate
                 Self.started.withLockedValue { $0.append(self) }
                 if Self.started.withLockedValue({ $0.count }) == 1 {
@@ -100,15 +112,24 @@ public final class TestPostgres: Sendable {
 
     /// Starts it again on the same port after ``stop()``.
     public func start() throws {
-        try Self.run(Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: port), in: directory)
+        try Self.run(
+            Self.binaries + "/pg_ctl", Self.startArguments(directory: directory, port: port, options: options),
+            in: directory)
     }
 
-    private static func startArguments(directory: String, port: Int) -> [String] {
+    private static func startArguments(directory: String, port: Int, options: String) -> [String] {
         [
             "-D", directory + "/data", "-l", directory + "/server.log", "-w",
-            "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+            "-o",
+            "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" + options,
             "start",
         ]
+    }
+
+    /// A copy owned by the user the server runs as, mode 0600: PostgreSQL refuses a key others can read.
+    private static func install(_ file: String, as copy: String) throws {
+        let owner = getuid() == 0 ? ["-o", "postgres", "-g", "postgres"] : []
+        try run("/usr/bin/install", ["-m", "0600"] + owner + [file, copy], in: "/", asPostgres: false)
     }
 
     private static func stopAll() {

@@ -19,6 +19,8 @@ public final class TestCertificates: Sendable {
     public var otherCAPath: String { directory + "/other-ca.pem" }
     public var otherClientCertificatePath: String { directory + "/other-client.pem" }
     public var otherClientKeyPath: String { directory + "/other-client.key" }
+    public var databaseCertificatePath: String { directory + "/database.pem" }
+    public var databaseKeyPath: String { directory + "/database.key" }
 
     /// As the gateway shows it: most specific first.
     public static let clientSubject = "CN=sensor-7,OU=Line 2\\, East,O=Fleet"
@@ -53,6 +55,13 @@ public final class TestCertificates: Sendable {
     public func reissueServerCertificateByOtherCA() throws {
         try makeLeaf("server", subject: "/CN=localhost", signedBy: "other-ca", days: 2, serial: 6,
             extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost")
+    }
+
+    /// Has the CA sign a server certificate for the DNS name database.test alone, no address: one
+    /// a client that checks host names refuses at 127.0.0.1.
+    public func issueDatabaseCertificate() throws {
+        try makeLeaf("database", subject: "/CN=database.test", signedBy: "ca", days: 2, serial: 7,
+            extensions: "subjectAltName=DNS:database.test")
     }
 
     private func makeCA(_ name: String) throws {
