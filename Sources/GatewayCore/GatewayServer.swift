@@ -188,7 +188,6 @@ public final class GatewayServer: Service {
             try pipeline.addHandler(ConnectionRejectionHandler(framing: framing, maxConnections: maxConnections))
             return
         }
-        try pipeline.addHandler(ByteToMessageHandler(PartialPacketDecoder(framing: framing)))
         try pipeline.addHandler(ConnectionHandler(environment: environment, clientCertificateSubject: clientCertificateSubject))
     }
 }
