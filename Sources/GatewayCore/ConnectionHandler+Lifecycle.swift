@@ -4,7 +4,9 @@ import SettingsText
 
 /// The timers one connection may have running; each is cancelled when the connection ends.
 struct ConnectionTimers {
-    var idle: Scheduled<Void>?
+    /// A callback rather than a task: every connection has one, and a task would cost it a
+    /// promise and closures on each arming.
+    var idle: NIOScheduledCallback?
     var maxAge: Scheduled<Void>?
     var grace: Scheduled<Void>?
 
@@ -88,8 +90,11 @@ extension ConnectionHandler {
         }
     }
 
+    /// Packets only note when they arrived: the check, once due, sees whether the connection
+    /// was idle long enough or sets itself for the new deadline.
     private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
-        timers.idle = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.idleCheck() }
+        // Throws only once the event loop is shutting down, which closes the connection anyway.
+        timers.idle = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self)
     }
 
     private func idleCheck() {
@@ -121,5 +126,12 @@ extension ConnectionHandler {
             return "[\(ip)]:\(port)"
         }
         return "\(ip):\(port)"
+    }
+}
+
+extension ConnectionHandler: NIOScheduledCallbackHandler {
+    /// The idle timer, the one scheduled callback.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        idleCheck()
     }
 }

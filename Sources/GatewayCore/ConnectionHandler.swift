@@ -5,8 +5,8 @@ import NIOCore
 /// One client connection: answers built-in acts, forwards the rest, keeps replies in order,
 /// and holds the connection's figures for the admin API.
 ///
-/// Sits after the frame decoder, so it reads one packet's data at a time, and writes complete
-/// packets. All state is confined to the channel's event loop. What to do at each event is
+/// Reads the byte stream and splits it into packets itself, and writes complete packets. All
+/// state is confined to the channel's event loop. What to do at each event is
 /// decided by `ConnectionStateMachine`; this file turns channel events into its events, and its
 /// actions into I/O. The other jobs sit beside it: act dispatch (+Acts), forwarding (+Forwarding),
 /// admin operations (+Admin), writing (+Writing), start, timers and end (+Lifecycle).
@@ -21,6 +21,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     var state: ConnectionStateMachine<ByteBuffer, Msg>
     var replies = ReplySequencer<ByteBuffer>()
     var context: ChannelHandlerContext?
+    /// Splits the byte stream into packets; nil once a framing error put it out of step, after
+    /// which nothing more is read from it. Framing here rather than in a decoder stage spares
+    /// every connection that stage's handler, context and buffers, and every packet a hop.
+    private var frames: GtcpFrameDecoder?
+    /// The start of a packet not complete yet, kept between reads; nil between packets.
+    private var partialBytes: ByteBuffer?
 
     /// 0 until registered.
     var id: ConnectionID = 0
@@ -50,6 +56,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         self.environment = environment
         self.clientCertificateSubject = clientCertificateSubject
         self.encoder = GtcpMsgEncoder(framing: environment.framing)
+        self.frames = GtcpFrameDecoder(framing: environment.framing)
         self.state = ConnectionStateMachine(
             maxInFlight: environment.maxInFlightPerConnection,
             maxOutboundBytes: environment.maxOutboundBytes
@@ -75,16 +82,48 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if partialBytes != nil {
+            // The stream ended inside a packet: the client lost what it sent last.
+            environment.logger.debug("connection closed inside a packet [\(remoteAddress)]")
+            _ = state.closeRequested(.connectionError)
+        }
         connectionEnded()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let packet = unwrapInboundIn(data)
+        guard var frames else { return }
+        var bytes = unwrapInboundIn(data)
+        if var partial = partialBytes.take() {
+            partial.writeBuffer(&bytes)
+            bytes = partial
+        }
+        batchingWrites = true
+        do {
+            while let packet = try frames.nextPacket(from: &bytes) {
+                packetArrived(packet, context: context)
+            }
+        } catch {
+            self.frames = nil
+            reportPartialPacket(0)
+            errorCaught(context: context, error: error)
+            return
+        }
+        self.frames = frames
+        if bytes.readableBytes > 0 {
+            // Bytes of packets already taken are given back once they add up, not on every read.
+            if bytes.readerIndex >= 2048 {
+                bytes.discardReadBytes()
+            }
+            partialBytes = bytes
+        }
+        reportPartialPacket(bytes.readableBytes)
+    }
+
+    private func packetArrived(_ packet: ByteBuffer, context: ChannelHandlerContext) {
         packetsIn += 1
         unreportedPackets += 1
         unreportedBytes += environment.framing.headerSize + packet.readableBytes
-        batchingWrites = true
         if let packet = state.packetArrived(packet) {
             handle(packet, context: context)
         }
@@ -123,11 +162,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let partial = event as? PartialPacketSize else {
-            return context.fireUserInboundEventTriggered(event)
-        }
-        if partialPacket.update(to: partial.bytes, in: environment.partialPacketBudget) {
+    /// How many bytes of a packet not complete yet this connection holds, counted against the
+    /// gateway-wide budget for those.
+    private func reportPartialPacket(_ bytes: Int) {
+        if partialPacket.update(to: bytes, in: environment.partialPacketBudget) {
             environment.registry.shed(
                 environment.partialPacketBudget, reason: .partialPacketBudget, share: { $0.partialPacket.bytes },
                 resume: { $0.partialPacketBudgetRecovered() })

@@ -86,9 +86,7 @@ struct ConnectionStateMachine<Packet, Parked> {
     private let maxOutboundBytes: Int
     private var parked: Parked?
     private var writable = true
-    /// Grows on demand: most connections never backlog, and 16 empty slots cost every idle
-    /// connection about 400 bytes.
-    private var backlog = CircularBuffer<Packet>(initialCapacity: 1)
+    private var backlog = OnDemandQueue<Packet>()
     /// The pipeline asked to read while packets could not be taken.
     private var readHeld = false
     /// The pipeline asked to read while this connection held part of a packet and the
@@ -205,8 +203,8 @@ struct ConnectionStateMachine<Packet, Parked> {
 
     /// The next backlogged packet, while packets may be processed.
     mutating func nextBackloggedPacket() -> Packet? {
-        guard canProcess, !backlog.isEmpty else { return nil }
-        return backlog.removeFirst()
+        guard canProcess else { return nil }
+        return backlog.popFirst()
     }
 
     /// Whether a read the pipeline asks for goes to the socket now. `overPartialPacketBudget`:

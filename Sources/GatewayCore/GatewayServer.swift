@@ -121,7 +121,7 @@ public final class GatewayServer: Service {
         logger.info("gtcp listener drained")
     }
 
-    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536)
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 64, maximum: 65_536)
     /// Failed accepts repeat while descriptors are short; one log line per this long is enough.
     static let acceptErrorReportInterval = TimeAmount.seconds(10)
     /// How long accepting stops after it failed for want of descriptors: short enough that
@@ -152,7 +152,8 @@ public final class GatewayServer: Service {
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             // Each connection keeps its last receive buffer; NIO's default first buffer of 2 KiB
-            // would be half of an idle connection's cost. Busy connections grow it at once.
+            // would be half of an idle connection's cost, and 64 bytes hold a heartbeat. Busy
+            // connections double it on every full read.
             .childChannelOption(.recvAllocator, value: Self.receiveBuffers)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -187,7 +188,6 @@ public final class GatewayServer: Service {
             try pipeline.addHandler(ConnectionRejectionHandler(framing: framing, maxConnections: maxConnections))
             return
         }
-        try pipeline.addHandler(ByteToMessageHandler(PartialPacketDecoder(framing: framing)))
         try pipeline.addHandler(ConnectionHandler(environment: environment, clientCertificateSubject: clientCertificateSubject))
     }
 }

@@ -10,9 +10,7 @@ struct ReplySequencer<Reply> {
         case ready(Reply?)
     }
 
-    /// Grows on demand: replies rarely wait, and 16 empty slots cost every idle connection
-    /// about 600 bytes.
-    private var slots = CircularBuffer<Slot>(initialCapacity: 1)
+    private var slots = OnDemandQueue<Slot>()
     /// The sequence number of `slots.first`.
     private var headSequence: UInt64 = 0
 
@@ -29,13 +27,12 @@ struct ReplySequencer<Reply> {
     mutating func fill(_ sequence: UInt64, with reply: Reply?, emit: (Reply) -> Void) {
         let offset = Int(sequence - headSequence)
         precondition(offset >= 0 && offset < slots.count, "slot \(sequence) was never reserved or is already out")
-        let index = slots.index(slots.startIndex, offsetBy: offset)
-        guard case .waiting = slots[index] else {
+        guard case .waiting = slots[offset: offset] else {
             preconditionFailure("slot \(sequence) filled twice")
         }
-        slots[index] = .ready(reply)
+        slots[offset: offset] = .ready(reply)
         while case .ready(let ready)? = slots.first {
-            slots.removeFirst()
+            _ = slots.popFirst()
             headSequence += 1
             if let ready {
                 emit(ready)

@@ -1,6 +1,7 @@
 import GtcpWire
 import Logging
 import Metrics
+import MetricsTestKit
 import NIOCore
 import NIOEmbedded
 import Testing
@@ -10,15 +11,16 @@ import Testing
 /// The handler itself in an EmbeddedChannel: the bytes it writes and when it closes, with the
 /// event loop's clock moved by hand, so timers take no real time.
 @Suite struct ConnectionHandlerTests {
-    private let framing = try! GtcpFraming(headerSize: 2)
+    private let framing = try! GtcpFraming(headerSize: 2, maxDataSize: 1000)
 
-    /// An active channel whose handler follows `policy`; the handler sees no frame decoder, so
-    /// each inbound buffer is one packet's data.
-    private func channel(_ policy: ConnectionPolicy) throws -> EmbeddedChannel {
+    /// An active channel whose handler follows `policy`; the handler frames the bytes itself.
+    private func channel(
+        _ policy: ConnectionPolicy, metrics factory: any MetricsFactory = NOOPMetricsHandler.instance
+    ) throws -> EmbeddedChannel {
         let loop = EmbeddedEventLoop()
         var logger = Logger(label: "connection-handler-test")
         logger.logLevel = .critical
-        let metrics = GatewayMetrics(factory: NOOPMetricsHandler.instance)
+        let metrics = GatewayMetrics(factory: factory)
         let environment = ConnectionEnvironment(
             framing: framing, maxInFlightPerConnection: 4, maxOutboundBytes: 1 << 20,
             policy: LivePolicy(policy), upstream: nil, registry: ConnectionRegistry(group: loop),
@@ -45,15 +47,13 @@ import Testing
         return try Msg(decoding: buffer)
     }
 
-    private func inbound(_ msg: Msg) throws -> ByteBuffer {
-        var data = try packet(msg)
-        data.moveReaderIndex(forwardBy: framing.headerSize)
-        return data
+    private func handler(_ channel: EmbeddedChannel) throws -> ConnectionHandler {
+        try channel.pipeline.syncOperations.handler(type: ConnectionHandler.self)
     }
 
     @Test func helloIsAnsweredWithTheGreeting() throws {
         let channel = try channel(ConnectionPolicy(greeting: "hi there"))
-        try channel.writeInbound(try inbound(Msg(act: "hello", data: "sensor")))
+        try channel.writeInbound(try packet(Msg(act: "hello", data: "sensor")))
         #expect(try written(channel) == Msg(act: "hello", data: "hi there"))
         #expect(try channel.finish(acceptAlreadyClosed: false).isClean)
     }
@@ -61,7 +61,7 @@ import Testing
     @Test func anIdleConnectionClosesWhenItsTimeoutPassesAndNotBefore() throws {
         let channel = try channel(ConnectionPolicy(idleTimeout: .seconds(60)))
         channel.embeddedEventLoop.advanceTime(by: .seconds(40))
-        try channel.writeInbound(try inbound(Msg(act: "heartbeat")))
+        try channel.writeInbound(try packet(Msg(act: "heartbeat")))
         // The deadline moved with the packet: 60 s after it, not after the start.
         channel.embeddedEventLoop.advanceTime(by: .seconds(59))
         #expect(channel.isActive)
@@ -83,15 +83,61 @@ import Testing
 
     @Test func aFramingErrorIsToldToTheClientThenTheConnectionCloses() throws {
         let channel = try channel(ConnectionPolicy())
-        let error = GtcpFramingError.invalidPackageSize(size: 70_000, maxDataSize: 65_535)
-        channel.pipeline.fireErrorCaught(error)
+        // The heartbeat before the oversized header is still taken.
+        var bytes = try packet(Msg(act: "heartbeat"))
+        bytes.writeBytes([0x03, 0xE9, 1, 2])
+        try channel.writeInbound(bytes)
+        let error = GtcpFramingError.invalidPackageSize(size: 1001, maxDataSize: 1000)
         #expect(try written(channel) == Msg(act: "error", data: #"{"act":"","error":"\#(error)"}"#))
         #expect(!channel.isActive)
+        #expect(try handler(channel).packetsIn == 1)
+        #expect(try handler(channel).partialPacket.bytes == 0)
+    }
+
+    @Test func packetsSplitAcrossReadsAndSharingOneAreEachAnswered() throws {
+        let channel = try channel(ConnectionPolicy(greeting: "hi"))
+        let hello = try packet(Msg(act: "hello", data: "sensor"))
+        for byte in hello.readableBytesView {
+            try channel.writeInbound(ByteBuffer(bytes: [byte]))
+        }
+        #expect(try written(channel) == Msg(act: "hello", data: "hi"))
+        var two = hello
+        two.writeImmutableBuffer(hello)
+        try channel.writeInbound(two)
+        #expect(try written(channel) == Msg(act: "hello", data: "hi"))
+        #expect(try written(channel) == Msg(act: "hello", data: "hi"))
+        #expect(try written(channel) == nil)
+        #expect(try channel.finish(acceptAlreadyClosed: false).isClean)
+    }
+
+    @Test func aPartialPacketCountsAgainstTheBudgetUntilItIsWhole() throws {
+        let channel = try channel(ConnectionPolicy())
+        let heartbeat = try packet(Msg(act: "heartbeat"))
+        try channel.writeInbound(heartbeat.getSlice(at: 0, length: 5)!)
+        #expect(try handler(channel).partialPacket.bytes == 5)
+        try channel.writeInbound(heartbeat.getSlice(at: 5, length: 3)!)
+        #expect(try handler(channel).partialPacket.bytes == 8)
+        try channel.writeInbound(heartbeat.getSlice(at: 8, length: heartbeat.readableBytes - 8)!)
+        #expect(try handler(channel).partialPacket.bytes == 0)
+        #expect(try handler(channel).packetsIn == 1)
+        #expect(try channel.finish(acceptAlreadyClosed: false).isClean)
+    }
+
+    @Test func aStreamEndingInsideAPacketEndsAsAConnectionError() throws {
+        let metrics = TestMetrics()
+        let channel = try channel(ConnectionPolicy(), metrics: metrics)
+        try channel.writeInbound(ByteBuffer(bytes: [0, 9, 1]))
+        _ = try channel.finish(acceptAlreadyClosed: false)
+        let closes = { (reason: String) in
+            metrics.counterTotal(label: "gtcp_connections_closed_total", dimensions: [("reason", reason)])
+        }
+        #expect(closes("connection_error") == 1)
+        #expect(closes("client_closed") == 0)
     }
 
     @Test func anActWithNoUpstreamGetsAnErrorAndTheConnectionStaysOpen() throws {
         let channel = try channel(ConnectionPolicy())
-        try channel.writeInbound(try inbound(Msg(act: "order.create", data: "{}")))
+        try channel.writeInbound(try packet(Msg(act: "order.create", data: "{}")))
         #expect(
             try written(channel)
                 == Msg(act: "error", data: #"{"act":"order.create","error":"no upstream configured for act order.create"}"#))
