@@ -1,6 +1,10 @@
 @testable import GatewayBench
+import GatewayCore
 import GatewayUpstream
+import GtcpClient
+import NIOSSL
 import SettingsText
+import TestCertificates
 import Testing
 
 @Suite("Load runs count every message once")
@@ -67,6 +71,40 @@ struct LoadRunnerTests {
         #expect(report.connectFailures == 3)
         #expect(report.counters.sent == 0)
         #expect(report.firstError?.contains("connect failed") == true)
+    }
+
+    @Test("over TLS, every connection handshakes before the load and every message gets a reply")
+    func overTLS() async throws {
+        let certificates = try TestCertificates()
+        let report = try await InProcessGateway.run(tls: try tlsContext(certificates)) { gateway in
+            var configuration = tiny(gateway.address, count: 50)
+            configuration.tls = try GtcpClientTLS(trustRootsFile: certificates.caPath)
+            return try await LoadRunner(configuration: configuration).run()
+        }
+        expectConsistent(report)
+        #expect(report.connected == 3)
+        #expect(report.counters.replies == 50)
+    }
+
+    @Test("over TLS, a server certificate from a CA not trusted is a connect failure, and nothing is sent")
+    func overTLSUntrusted() async throws {
+        let certificates = try TestCertificates()
+        let report = try await InProcessGateway.run(tls: try tlsContext(certificates)) { gateway in
+            var configuration = tiny(gateway.address, count: 10)
+            configuration.tls = try GtcpClientTLS(trustRootsFile: certificates.otherCAPath)
+            return try await LoadRunner(configuration: configuration).run()
+        }
+        #expect(report.connected == 0)
+        #expect(report.connectFailures == 3)
+        #expect(report.counters.sent == 0)
+        #expect(report.firstError?.contains("connect failed") == true, "\(report.firstError ?? "")")
+    }
+
+    private func tlsContext(_ certificates: TestCertificates) throws -> LiveTLSContext {
+        LiveTLSContext(try NIOSSLContext(configuration: .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificatePath).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKeyPath, format: .pem))
+        )))
     }
 
     private func tiny(_ target: HostPort, count: Int) -> LoadConfiguration {
