@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "GatewayBench",
             dependencies: [
-                "GtcpWire", "SettingsText", .nioCore, .nioPosix, .nioHTTP1, .histogram, .nioConcurrencyHelpers
+                "GtcpWire", "GtcpClient", "SettingsText", .nioCore, .nioPosix, .nioHTTP1, .histogram, .nioConcurrencyHelpers
             ]
         ),
         .executableTarget(
@@ -183,8 +183,8 @@ let package = Package(
             name: "GatewayBenchTests",
             dependencies: [
                 "GatewayBench", "GatewayCore", "GatewayAdmin", "GatewayService", "GatewayUpstream",
-                "GtcpClient", "GtcpWire", "SettingsText", "GatewayTestSupport", .nioCore, .nioPosix, .logging,
-                .metrics, .prometheus, .serviceLifecycle
+                "GtcpClient", "GtcpWire", "SettingsText", "GatewayTestSupport", "TestCertificates", .nioCore, .nioPosix,
+                .nioSSL, .logging, .metrics, .prometheus, .serviceLifecycle
             ]
         ),
         // The cluster's pure parts, and the directory against a real PostgreSQL and real gateways.

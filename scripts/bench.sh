@@ -92,15 +92,27 @@ json.dump({
 }, open(sys.argv[1], "w"), indent=2)
 PY
 
-# nginx on loopback with a fixed JSON answer for the forwarded act, and a second server in the
-# same nginx that reverse-proxies to the first over kept-alive connections: the cost of one
-# proxy hop on this machine, to set beside the gateway's.
+# nginx on loopback with a fixed JSON answer for the forwarded act, served over HTTP/1.1 (TCP and
+# a unix socket), h2c prior knowledge and h2 over TLS; and two more servers in the same nginx
+# that reverse-proxy to the first over kept-alive connections, one over TCP and one over the
+# unix socket: the cost of one proxy hop on this machine, to set beside the gateway's.
 mkdir -p "$work/nginx"
-# nginx takes no port 0: it is given two ports at random and, should either be taken, exits
-# and is started again on two others.
+# h2 over TLS needs a certificate: a CA made here, and a certificate it signs for 127.0.0.1.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=bench-ca -keyout "$work/nginx/ca.key" \
+    -out "$work/nginx/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$work/nginx/server.key" \
+    -out "$work/nginx/server.csr" 2>/dev/null
+openssl x509 -req -in "$work/nginx/server.csr" -CA "$work/nginx/ca.pem" -CAkey "$work/nginx/ca.key" -CAcreateserial \
+    -days 2 -extfile <(echo "subjectAltName=IP:127.0.0.1") -out "$work/nginx/server.pem" 2>/dev/null
+# nginx takes no port 0: it is given five ports in a row at random and, should one be taken,
+# exits and is started again on others.
 start_nginx() {
     nginx_port=$((20000 + RANDOM % 20000))
     proxy_port=$((nginx_port + 1))
+    proxy_unix_port=$((nginx_port + 2))
+    h2c_port=$((nginx_port + 3))
+    h2_port=$((nginx_port + 4))
+    rm -f "$work/nginx/origin.sock"
 cat >"$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
 daemon off;
@@ -111,8 +123,14 @@ http {
     access_log off;
     client_body_temp_path $work/nginx/body;
     keepalive_requests 1000000;
+    http2_max_requests 1000000;
     server {
         listen 127.0.0.1:$nginx_port;
+        listen unix:$work/nginx/origin.sock;
+        listen 127.0.0.1:$h2c_port http2;
+        listen 127.0.0.1:$h2_port ssl http2;
+        ssl_certificate $work/nginx/server.pem;
+        ssl_certificate_key $work/nginx/server.key;
         location = /acts/bench {
             default_type application/json;
             return 200 '{"ok":true}';
@@ -125,10 +143,23 @@ http {
         keepalive 256;
         keepalive_requests 1000000;
     }
+    upstream bench_origin_unix {
+        server unix:$work/nginx/origin.sock;
+        keepalive 256;
+        keepalive_requests 1000000;
+    }
     server {
         listen 127.0.0.1:$proxy_port;
         location = /acts/bench {
             proxy_pass http://bench_origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+    server {
+        listen 127.0.0.1:$proxy_unix_port;
+        location = /acts/bench {
+            proxy_pass http://bench_origin_unix;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
         }
@@ -139,14 +170,14 @@ CONF
     nginx_pid=$!
     # Up to 10 s: nginx tries a taken port for 2.5 s before it gives up.
     for _ in $(seq 1 200); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$nginx_port" && exec 4<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null; then
+        if (for port in $(seq "$nginx_port" "$h2_port"); do exec 3<>"/dev/tcp/127.0.0.1/$port"; done) 2>/dev/null; then
             pids+=("$nginx_pid")
             return 0
         fi
         kill -0 "$nginx_pid" 2>/dev/null || return 1
         sleep 0.05
     done
-    echo "nginx did not listen on 127.0.0.1:$nginx_port and :$proxy_port:" >&2
+    echo "nginx did not listen on 127.0.0.1:$nginx_port to :$h2_port:" >&2
     cat "$work/nginx/error.log" >&2
     kill "$nginx_pid"
     exit 1
@@ -157,6 +188,7 @@ for attempt in 1 2 3 4 5; do
 done
 upstream_url="http://127.0.0.1:$nginx_port/acts/bench"
 proxy_url="http://127.0.0.1:$proxy_port/acts/bench"
+proxy_unix_url="http://127.0.0.1:$proxy_unix_port/acts/bench"
 
 gtcp-gateway bench floor --listen 127.0.0.1:0 >"$work/floor.log" &
 floor_pid=$!
@@ -177,12 +209,28 @@ for connections in 1 4 16 64 256 1024; do
     bench "sweep-gateway-c$connections" --connect "$gateway" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
 done
 
-# 2. Forwarded act through the gateway to nginx, against wrk straight to nginx at the same concurrency.
-bench forward-gateway --connect "$gateway" --act bench --data '{"n":1}' --connections 16 --outstanding 8 --duration "$(seconds 8s 2s)" \
-    --gateway-pid "$gateway_pid"
-wrk_run forward-wrk 128 2 "$(seconds 8s 2s)" "$upstream_url"
-wrk_run forward-nginx-proxy 128 2 "$(seconds 8s 2s)" "$proxy_url"
-half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field "$out/forward-gateway.json" messagesPerSecond)")
+# 2. Forwarded act through the gateway to nginx, side by side with wrk straight to nginx and wrk
+# through nginx as a reverse proxy, at the same concurrency: 50 and 128 connections with one
+# message outstanding each, and 16 connections with 8 pipelined (128 in flight, against wrk's 128
+# connections). Labels: forward-MODE-CASE for the gateway, forward-direct-CASE and
+# forward-proxy[-unix]-CASE for wrk.
+forward_time=$(seconds 6s 2s)
+forward_cases() {  # forward_cases MODE GATEWAY: the gateway's three runs against one upstream mode
+    local mode=$1 gateway=$2
+    for shape in "c50 50 1" "c128 128 1" "k8 16 8"; do
+        set -- $shape
+        bench "forward-$mode-$1" --connect "$gateway" --act bench --data '{"n":1}' --connections "$2" --outstanding "$3" \
+            --duration "$forward_time" --gateway-pid "$gateway_pid"
+    done
+}
+for shape in "c50 50" "c128 128"; do
+    set -- $shape
+    wrk_run "forward-direct-$1" "$2" 2 "$forward_time" "$upstream_url"
+    wrk_run "forward-proxy-$1" "$2" 2 "$forward_time" "$proxy_url"
+    wrk_run "forward-proxy-unix-$1" "$2" 2 "$forward_time" "$proxy_unix_url"
+done
+forward_cases http1 "$gateway"
+half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field "$out/forward-http1-k8.json" messagesPerSecond)")
 # The direct baseline for "p99 added": wrk straight to nginx at the same rate, with as many
 # connections as the gateway run may have requests in flight (16 x 8); for reference, wrk
 # through the nginx proxy at that rate too. Rounds alternate which goes first; the lowest p99 of
@@ -198,6 +246,21 @@ for round in 1 2 3; do
         "${proxy_half[@]}"; "${direct_half[@]}"; "${gateway_half[@]}"
     fi
 done
+
+# The gateway over each other upstream mode it offers, against the same nginx: HTTP/1.1 through
+# a unix socket (nginx as a proxy does the same above) and h2 over TLS (nginx cannot proxy HTTP/2
+# to its backend, so it has no proxy twin). h2c prior knowledge needs libcurl 7.89 or later
+# (Debian 12 has 7.88.1): the gateway refuses it at start-up here, so it is not run.
+stop "$gateway_pid"
+start_bench_gateway --upstream "http://localhost/acts/{act}" --upstream-unix-socket "$work/nginx/origin.sock"
+forward_cases unix "127.0.0.1:$gateway_port"
+stop "$gateway_pid"
+start_bench_gateway --upstream "https://127.0.0.1:$h2_port/acts/{act}" --upstream-http-version 2 \
+    --upstream-ca-file "$work/nginx/ca.pem"
+forward_cases h2 "127.0.0.1:$gateway_port"
+stop "$gateway_pid"
+start_bench_gateway --upstream "http://127.0.0.1:$nginx_port/acts/{act}"
+gateway=127.0.0.1:$gateway_port
 
 # 4. Admin under load: scenario 1 with and without paging GET /connections, while 10,000 idle
 # connections give the pager pages to turn. The pager sweeps all connections page after page,

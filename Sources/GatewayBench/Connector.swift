@@ -1,16 +1,21 @@
+import GtcpClient
 import NIOCore
 import NIOPosix
 import SettingsText
 
 /// Opens the bench's client connections: the target resolved once, each socket bound to
 /// 127.0.0.(1 + i % k) when the target is IPv4 loopback, so k source-port ranges are available.
+/// With TLS a connection is handed over once its handshake is done, so handshakes are not
+/// counted in the load.
 struct Connector: Sendable {
     private let target: SocketAddress
     private let sourceAddresses: [SocketAddress]
     private let connectTimeout: TimeAmount
+    private let tls: GtcpClientTLSContext?
 
-    init(target: HostPort, sourceAddresses count: Int, connectTimeout: Duration) throws {
+    init(target: HostPort, sourceAddresses count: Int, connectTimeout: Duration, tls: GtcpClientTLS? = nil) throws {
         self.target = try SocketAddress.makeAddressResolvingHost(target.host, port: target.port)
+        self.tls = try tls.map { try GtcpClientTLSContext($0, host: target.host) }
         if case .v4 = self.target, target.isLoopback, count > 1 {
             self.sourceAddresses = try (0..<min(count, 254)).map { try SocketAddress(ipAddress: "127.0.0.\(1 + $0)", port: 0) }
         } else {
@@ -25,14 +30,34 @@ struct Connector: Sendable {
         on eventLoop: any EventLoop,
         initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
     ) async throws -> any Channel {
+        let handshake = eventLoop.makePromise(of: Void.self)
         var bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer(initializer)
+            .channelInitializer { [tls] channel in
+                guard let tls else {
+                    handshake.succeed()
+                    return initializer(channel)
+                }
+                do {
+                    try tls.addHandlers(to: channel.pipeline.syncOperations, handshake: handshake)
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                return initializer(channel)
+            }
         if !sourceAddresses.isEmpty {
             bootstrap = bootstrap.bind(to: sourceAddresses[index % sourceAddresses.count])
         }
-        return try await bootstrap.connect(to: target).get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(to: target).get()
+        } catch {
+            handshake.fail(error)
+            throw error
+        }
+        try await GtcpClientTLSContext.awaitHandshake(handshake, of: channel, timeout: connectTimeout)
+        return channel
     }
 
     /// Connects `count` connections, at most `concurrency` at a time, spread over the loops in

@@ -1,3 +1,4 @@
+import GtcpClient
 import GtcpWire
 import SettingsText
 
@@ -15,6 +16,8 @@ public struct IdleConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(10)
     /// The bench's open-file limit, reported beside the figures as the cap on connections.
     public var fileDescriptorLimit: Int?
+    /// nil: plain TCP.
+    public var tls: GtcpClientTLS?
 
     public init(target: HostPort, framing: GtcpFraming = .default, connections: Int) {
         self.target = target

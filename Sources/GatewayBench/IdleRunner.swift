@@ -22,7 +22,8 @@ public struct IdleRunner: Sendable {
         let connector = try Connector(
             target: configuration.target,
             sourceAddresses: configuration.sourceAddresses,
-            connectTimeout: configuration.connectTimeout
+            connectTimeout: configuration.connectTimeout,
+            tls: configuration.tls
         )
         let pid = configuration.gatewayPID
         let before = try pid.map(ProcessSample.read)

@@ -1,3 +1,4 @@
+import GtcpClient
 import GtcpWire
 import SettingsText
 
@@ -27,6 +28,8 @@ public struct LoadConfiguration: Sendable {
     /// The server process, whose CPU time per reply is reported: a figure that, unlike
     /// throughput, other work on a shared machine hardly moves.
     public var serverPID: Int32?
+    /// nil: plain TCP.
+    public var tls: GtcpClientTLS?
 
     /// The messages connection `index` may send: `count` shared out as evenly as possible.
     func budget(ofConnection index: Int) -> Int {

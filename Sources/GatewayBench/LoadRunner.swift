@@ -23,7 +23,8 @@ public struct LoadRunner: Sendable {
         let connector = try Connector(
             target: configuration.target,
             sourceAddresses: configuration.sourceAddresses,
-            connectTimeout: configuration.connectTimeout
+            connectTimeout: configuration.connectTimeout,
+            tls: configuration.tls
         )
         let loopsFinished = loops.map { $0.makePromise(of: Void.self) }
         let loads = zip(loops, loopsFinished).map { eventLoop, finished in

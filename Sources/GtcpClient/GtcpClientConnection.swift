@@ -1,7 +1,6 @@
 import GtcpWire
 import NIOCore
 import NIOPosix
-import NIOSSL
 import SettingsText
 
 #if canImport(Glibc)
@@ -44,9 +43,9 @@ public final class GtcpClientConnection: Sendable {
     ) async throws -> GtcpClientConnection {
         let address = HostPort(host: host, port: port)
         let (messages, continuation) = AsyncThrowingStream.makeStream(of: Msg.self)
-        let sslContext: NIOSSLContext?
+        let tlsContext: GtcpClientTLSContext?
         do {
-            sslContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
+            tlsContext = try tls.map { try GtcpClientTLSContext($0, host: host) }
         } catch {
             continuation.finish(throwing: error)
             throw GtcpClientError.connectFailed(address: address.description, reason: "TLS setup failed: \(error)")
@@ -57,13 +56,8 @@ public final class GtcpClientConnection: Sendable {
                 .connectTimeout(connectTimeout)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let sslContext {
-                            // SNI takes names only; an IP address is checked against the certificate without it.
-                            let name = tls?.serverName ?? (Self.isIPAddress(host) ? nil : host)
-                            try channel.pipeline.syncOperations.addHandlers(
-                                try NIOSSLClientHandler(context: sslContext, serverHostname: name),
-                                TLSHandshakeWaiter(handshake: handshake)
-                            )
+                        if let tlsContext {
+                            try tlsContext.addHandlers(to: channel.pipeline.syncOperations, handshake: handshake)
                         } else {
                             handshake.succeed()
                         }
@@ -77,13 +71,8 @@ public final class GtcpClientConnection: Sendable {
                 .connect(host: host, port: port)
                 .get()
             do {
-                let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
-                    handshake.fail(ChannelError.connectTimeout(connectTimeout))
-                }
-                defer { timeout.cancel() }
-                try await handshake.futureResult.get()
+                try await GtcpClientTLSContext.awaitHandshake(handshake, of: channel, timeout: connectTimeout)
             } catch {
-                try? await channel.close()
                 throw GtcpClientError.connectFailed(address: address.description, reason: "TLS handshake failed: \(error)")
             }
             return GtcpClientConnection(channel: channel, messages: messages, address: address)
@@ -95,10 +84,6 @@ public final class GtcpClientConnection: Sendable {
             continuation.finish(throwing: error)
             throw GtcpClientError.connectFailed(address: address.description, reason: Self.reason(error))
         }
-    }
-
-    private static func isIPAddress(_ host: String) -> Bool {
-        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
     public func send(_ msg: Msg) async throws {

@@ -19,6 +19,9 @@ struct BenchRunCommand: AsyncParsableCommand {
             --heartbeat-interval, holds them for --duration (default 60s), and with \
             --gateway-pid reports the gateway's memory growth per connection and CPU use.
 
+            With --tls the connections are TLS, with the TLS flags of `client`; each \
+            connection's handshake is done before the load starts.
+
             The bench raises its own open-file soft limit to the hard limit. Targets off \
             loopback are refused unless --allow-remote.
             """
@@ -72,6 +75,9 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Bytes in each packet's length header, 1 to 4.")
     var headerSize = 2
 
+    @OptionGroup
+    var tlsOptions: ClientTLSOptions
+
     @Option(help: "A name for the run, carried into the report.")
     var label: String?
 
@@ -119,6 +125,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             configuration.gatewayPID = gatewayPid
             configuration.sourceAddresses = sourceAddresses
             configuration.fileDescriptorLimit = fileLimit
+            configuration.tls = try tlsOptions.clientTLS()
             var report = try await IdleRunner(configuration: configuration, progress: ProgressLine()).run()
             report.label = label
             report.command = command
@@ -134,6 +141,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             configuration.rate = rate
             configuration.sourceAddresses = sourceAddresses
             configuration.serverPID = gatewayPid
+            configuration.tls = try tlsOptions.clientTLS()
             configuration.adminPaging = pageAdmin.flatMap(HostPort.init(parsing:)).map {
                 var paging = AdminPagingConfiguration(host: $0.host, port: $0.port)
                 paging.token = adminToken ?? ProcessInfo.processInfo.environment["GTCP_GATEWAY_ADMIN_TOKEN"]

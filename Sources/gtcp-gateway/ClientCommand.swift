@@ -49,20 +49,8 @@ struct ClientCommand: AsyncParsableCommand {
     @Option(help: "How long to wait for the reply to --act, connecting included (default: 5s).")
     var timeout: DurationArgument?
 
-    @Flag(help: "Connect with TLS.")
-    var tls = false
-
-    @Option(help: ArgumentHelp("PEM CA bundle to trust instead of the system's (with --tls).", valueName: "file"))
-    var tlsCa: String?
-
-    @Option(help: ArgumentHelp("PEM client certificate chain (with --tls and --tls-key).", valueName: "file"))
-    var tlsCert: String?
-
-    @Option(help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
-    var tlsKey: String?
-
-    @Option(help: "Name expected in the server's certificate and sent in SNI (default: the host of --connect).")
-    var tlsServerName: String?
+    @OptionGroup
+    var tlsOptions: ClientTLSOptions
 
     func validate() throws {
         // Port 0 is a listener's "any free port"; there is no server to connect to there.
@@ -76,18 +64,11 @@ struct ClientCommand: AsyncParsableCommand {
         if self.act != nil, self.heartbeatInterval != nil || self.helloAfter != nil || self.name != nil {
             throw ValidationError("--heartbeat-interval, --hello-after and --name do not go with --act")
         }
-        if !self.tls, self.tlsCa != nil || self.tlsCert != nil || self.tlsKey != nil || self.tlsServerName != nil {
-            throw ValidationError("--tls-ca, --tls-cert, --tls-key and --tls-server-name go with --tls")
-        }
-        if (self.tlsCert == nil) != (self.tlsKey == nil) {
-            throw ValidationError("--tls-cert and --tls-key go together")
-        }
-        _ = try self.clientTLS()
     }
 
     func run() async throws {
         let status: Int32
-        let endpoint = GtcpEndpoint(server: self.connect.address, framing: try self.framing(), tls: try self.clientTLS())
+        let endpoint = GtcpEndpoint(server: self.connect.address, framing: try self.framing(), tls: try self.tlsOptions.clientTLS())
         if let act = self.act {
             var client = OneShotClient(endpoint: endpoint, request: Msg(act: act, data: self.data ?? ""))
             client.timeout = self.timeout?.duration ?? client.timeout
@@ -101,28 +82,6 @@ struct ClientCommand: AsyncParsableCommand {
         }
         if status != 0 {
             throw ExitCode(status)
-        }
-    }
-
-    private func clientTLS() throws -> GtcpClientTLS? {
-        guard self.tls else {
-            return nil
-        }
-        do {
-            return try GtcpClientTLS(
-                trustRootsFile: self.tlsCa,
-                certificateFile: self.tlsCert,
-                keyFile: self.tlsKey,
-                serverName: self.tlsServerName
-            )
-        } catch {
-            let flag: String
-            switch error.file {
-            case .trustRoots: flag = "--tls-ca"
-            case .certificate: flag = "--tls-cert"
-            case .key: flag = "--tls-key"
-            }
-            throw ValidationError("\(flag) \(error)")
         }
     }
 

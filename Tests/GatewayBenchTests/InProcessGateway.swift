@@ -16,6 +16,7 @@ struct InProcessGateway {
 
     static func run<Result: Sendable>(
         upstream: (any Upstream)? = nil,
+        tls: LiveTLSContext? = nil,
         _ body: (InProcessGateway) async throws -> Result
     ) async throws -> Result {
         let logger = Logger.quiet("gtcp-gateway-bench-test")
@@ -30,7 +31,8 @@ struct InProcessGateway {
             readiness: readiness,
             metrics: GatewayMetrics(factory: NOOPMetricsHandler.instance),
             group: group,
-            logger: logger
+            logger: logger,
+            tls: tls
         )
         let (adminPorts, adminPortContinuation) = AsyncStream.makeStream(of: Int.self)
         let admin = AdminAPI.application(

@@ -1,6 +1,10 @@
 @testable import GatewayBench
+import GatewayCore
 import GatewayUpstream
+import GtcpClient
+import NIOSSL
 import SettingsText
+import TestCertificates
 import Testing
 
 @Suite("Load runs count every message once")
@@ -67,6 +71,38 @@ struct LoadRunnerTests {
         #expect(report.connectFailures == 3)
         #expect(report.counters.sent == 0)
         #expect(report.firstError?.contains("connect failed") == true)
+    }
+
+    @Test("over TLS, every connection handshakes before the load and every message gets a reply")
+    func overTLS() async throws {
+        let report = try await tlsLoad(count: 50) { $0.caPath }
+        expectConsistent(report)
+        #expect(report.connected == 3)
+        #expect(report.counters.replies == 50)
+    }
+
+    @Test("over TLS, a server certificate from a CA not trusted is a connect failure, and nothing is sent")
+    func overTLSUntrusted() async throws {
+        let report = try await tlsLoad(count: 10) { $0.otherCAPath }
+        #expect(report.connected == 0)
+        #expect(report.connectFailures == 3)
+        #expect(report.counters.sent == 0)
+        #expect(report.firstError?.contains("connect failed") == true)
+    }
+
+    /// A tiny load over TLS against a gateway with the test server certificate, trusting the CA `trusted` names.
+    private func tlsLoad(count: Int, trusting trusted: (TestCertificates) -> String) async throws -> LoadReport {
+        let certificates = try TestCertificates()
+        let server = LiveTLSContext(try NIOSSLContext(configuration: .makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificates.serverCertificatePath).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: certificates.serverKeyPath, format: .pem))
+        )))
+        let tls = try GtcpClientTLS(trustRootsFile: trusted(certificates))
+        return try await InProcessGateway.run(tls: server) { gateway in
+            var configuration = tiny(gateway.address, count: count)
+            configuration.tls = tls
+            return try await LoadRunner(configuration: configuration).run()
+        }
     }
 
     private func tiny(_ target: HostPort, count: Int) -> LoadConfiguration {
