@@ -104,16 +104,17 @@ openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$work/nginx/ser
     -out "$work/nginx/server.csr" 2>/dev/null
 openssl x509 -req -in "$work/nginx/server.csr" -CA "$work/nginx/ca.pem" -CAkey "$work/nginx/ca.key" -CAcreateserial \
     -days 2 -extfile <(echo "subjectAltName=IP:127.0.0.1") -out "$work/nginx/server.pem" 2>/dev/null
-# nginx takes no port 0: it is given five ports in a row at random and, should one be taken,
+# nginx takes no port 0: it is given four ports in a row at random and, should one be taken,
 # exits and is started again on others.
 start_nginx() {
     nginx_port=$((20000 + RANDOM % 20000))
     proxy_port=$((nginx_port + 1))
     proxy_unix_port=$((nginx_port + 2))
-    h2c_port=$((nginx_port + 3))
-    h2_port=$((nginx_port + 4))
+    h2_port=$((nginx_port + 3))
     rm -f "$work/nginx/origin.sock"
 cat >"$work/nginx/nginx.conf" <<CONF
+# Workers as root, as the master: the scratch directory with the unix socket is root's alone.
+user root;
 worker_processes 2;
 daemon off;
 pid $work/nginx/nginx.pid;
@@ -127,7 +128,6 @@ http {
     server {
         listen 127.0.0.1:$nginx_port;
         listen unix:$work/nginx/origin.sock;
-        listen 127.0.0.1:$h2c_port http2;
         listen 127.0.0.1:$h2_port ssl http2;
         ssl_certificate $work/nginx/server.pem;
         ssl_certificate_key $work/nginx/server.key;
