@@ -93,7 +93,7 @@ json.dump({
 PY
 
 # nginx on loopback with a fixed JSON answer for the forwarded act, served over HTTP/1.1 (TCP and
-# a unix socket), h2c prior knowledge and h2 over TLS; and two more servers in the same nginx
+# a unix socket) and h2 over TLS; and two more servers in the same nginx
 # that reverse-proxy to the first over kept-alive connections, one over TCP and one over the
 # unix socket: the cost of one proxy hop on this machine, to set beside the gateway's.
 mkdir -p "$work/nginx"
