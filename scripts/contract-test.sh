@@ -66,4 +66,4 @@ fi
 # schemathesis keeps a cache of failing cases in .schemathesis/ of the working directory.
 cd "$venv"
 # schemathesis's own --max-time keeps fuzzing until the budget is spent; a ceiling does not.
-timeout "${CONTRACT_MAX_SECONDS:-300}" "$venv/bin/schemathesis" "${args[@]}"
+timeout "${CONTRACT_MAX_SECONDS:-300}" "$venv/bin/schemathesis" --config-file "$root/scripts/contract.toml" "${args[@]}"
