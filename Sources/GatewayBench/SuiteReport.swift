@@ -26,7 +26,6 @@ public struct SuiteReport: Sendable {
         public var met: Bool?
     }
 
-    /// Chart file names (relative to the results folder) and their SVG text.
     /// Scenario 2's loads: label suffix, what it is, and the wrk runs it is set beside (as many
     /// requests in flight).
     static let forwardShapes = [
@@ -44,6 +43,11 @@ public struct SuiteReport: Sendable {
         (label: "h2", name: "h2 over TLS", proxy: "forward-proxy"),
     ]
 
+    /// The idle CPU target: GoFrame's own gtcp server as issue #16 measured it, since GoFrame
+    /// cannot run beside the gateway on the bench machine.
+    static let goFrameIdle = (cpuPercentOfOneCore: 4.7, connections: 19_000, heartbeatSeconds: 5.0)
+
+    /// Chart file names (relative to the results folder) and their SVG text.
     public var charts: [(name: String, svg: String)] {
         var charts: [(String, String)] = []
         let scenarios: [(String, LoadReport?)] = [
@@ -151,14 +155,19 @@ public struct SuiteReport: Sendable {
                 scenario: "3. idle connections: gateway RSS per connection",
                 figure: "\(String(format: "%.2f", cost.residentBytesPerConnection / 1024)) KiB at "
                     + "\(Figure.grouped(idle.opened)) connections (\(cap); the issue asks 50,000)",
-                target: "<= 4 KiB",
-                met: cost.residentBytesPerConnection <= 4096 && idle.closedByServer == 0
+                target: "<= 3 KiB",
+                met: cost.residentBytesPerConnection <= 3 * 1024 && idle.closedByServer == 0
             ))
+            // Under GoFrame's figure proves something only at its load or a heavier one.
+            let atGoFramesLoad = idle.opened >= Self.goFrameIdle.connections
+                && idle.heartbeatIntervalSeconds <= Self.goFrameIdle.heartbeatSeconds
             checks.append(Check(
                 scenario: "3. idle connections: gateway CPU, heartbeat every \(Figure.decimal(idle.heartbeatIntervalSeconds, places: 0)) s",
                 figure: "\(String(format: "%.2f", cost.cpuPercentOfOneCore))% of one core over \(Figure.decimal(idle.holdSeconds, places: 0)) s",
-                target: "< 25% of one core",
-                met: cost.cpuPercentOfOneCore < 25
+                target: "<= \(Self.goFrameIdle.cpuPercentOfOneCore)% of one core: GoFrame's gtcp server in issue #16 "
+                    + "(\(Figure.grouped(Self.goFrameIdle.connections)) connections, heartbeat every "
+                    + "\(Figure.decimal(Self.goFrameIdle.heartbeatSeconds, places: 0)) s; no Go toolchain to run it here)",
+                met: cost.cpuPercentOfOneCore <= Self.goFrameIdle.cpuPercentOfOneCore ? (atGoFramesLoad ? true : nil) : false
             ))
         }
         if let base = results.steadiest("admin-base"), let paging = results.steadiest("admin-paging"), let admin = paging.admin {

@@ -156,7 +156,7 @@ public final class LifecycleEvents: Service {
         let configuration = state.withLockedValue { $0.configuration }
         let post = HTTPPost(
             url: configuration.url, body: event.json, timeout: configuration.timeout,
-            connectTimeout: configuration.timeout)
+            connectTimeout: configuration.timeout, caFile: configuration.caFile)
         poster.post(post) { result in
             self.sent(event, attempt: attempt, result: result)
         }

@@ -74,9 +74,10 @@ struct CurlCompletion {
                     + "that speaks HTTP/2 without negotiating it): \(Self.describe(code))")
         case CURLE_PEER_FAILED_VERIFICATION:
             return .failed(
-                status: nil, error: "upstream TLS failure: its certificate is not trusted by \(configuration.trustedCAs)")
+                status: nil,
+                error: "upstream TLS failure: its certificate is not trusted by \(configuration.transport.trustedCAs)")
         case CURLE_SSL_CACERT_BADFILE:
-            return .failed(status: nil, error: "upstream TLS failure: \(configuration.trustedCAs) cannot be used")
+            return .failed(status: nil, error: "upstream TLS failure: \(configuration.transport.trustedCAs) cannot be used")
         // curl's name for a reply without an HTTP status line, or with a status beyond 999.
         case CURLE_UNSUPPORTED_PROTOCOL where reachedServer, CURLE_WEIRD_SERVER_REPLY:
             return .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)")
@@ -106,9 +107,9 @@ struct CurlCompletion {
     ].map(\.rawValue))
 }
 
-extension UpstreamConfiguration {
-    /// Whom an https:// upstream's certificate must chain to, as an error names it.
-    fileprivate var trustedCAs: String {
-        transport.caFile.map { "upstream-ca-file \($0)" } ?? "the system's CA bundle"
+extension UpstreamTransport {
+    /// Whom an https:// server's certificate must chain to, as an error names it.
+    var trustedCAs: String {
+        caFile.map { "upstream-ca-file \($0)" } ?? "the system's CA bundle"
     }
 }

@@ -27,12 +27,21 @@ final class CurlPostTransfer {
         // Without a write function curl would copy the body to standard output.
         try CurlRequestOptions.apply(
             to: easy, url: post.url, method: .post, body: post.body, timeout: post.timeout,
-            connectTimeout: post.connectTimeout, transport: UpstreamTransport(), headers: headerList,
+            connectTimeout: post.connectTimeout, transport: transport, headers: headerList,
             receiveBody: discardBody, receiveHeader: nil, connected: nil, context: nil)
     }
 
     func result(code: CURLcode, status: Int) -> HTTPPostResult {
-        code == CURLE_OK ? .answered(status: status) : .failed(CurlCompletion.describe(code))
+        switch code {
+        case CURLE_OK: .answered(status: status)
+        case CURLE_PEER_FAILED_VERIFICATION: .failed("its certificate is not trusted by \(transport.trustedCAs)")
+        default: .failed(CurlCompletion.describe(code))
+        }
+    }
+
+    /// HTTP/1.1 over TCP: the URL may name another host than the upstream's, but the CA file holds.
+    private var transport: UpstreamTransport {
+        UpstreamTransport(caFile: post.caFile)
     }
 }
 

@@ -117,8 +117,9 @@ public enum SettingKeys {
         default: nil, live: true, .unixSocketPath, current: { $0.upstream?.transport.unixSocketPath })
 
     public static let upstreamCAFile = SettingKey<String?>(
-        "upstream-ca-file", "path", "PEM CA bundle an https:// upstream's certificate must chain to, instead of the system's",
-        default: nil, live: true, .caFile, current: { $0.upstream?.transport.caFile })
+        "upstream-ca-file", "path",
+        "PEM CA bundle an https:// upstream's or events-url's certificate must chain to, instead of the system's",
+        default: nil, live: true, .caFile, current: { $0.upstream?.transport.caFile ?? $0.events?.caFile })
 
     public static let eventsURL = SettingKey<String?>(
         "events-url", "url", "Where connected, hello and disconnected events are POSTed as JSON",

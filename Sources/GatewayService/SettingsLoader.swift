@@ -205,7 +205,7 @@ private struct Resolver {
             upstreamMaxConnections: upstreamMaxConnections,
             upstreamMaxStreams: upstreamMaxStreams,
             events: eventsURL.map {
-                EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook)
+                EventsConfiguration(url: $0, timeout: eventsTimeout, connectHook: eventsConnectHook, caFile: upstreamCAFile)
             },
             eventsQueueSize: eventsQueueSize,
             adminListen: adminListen, adminTLS: adminTLS, adminToken: adminToken,

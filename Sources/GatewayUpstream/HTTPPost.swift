@@ -7,19 +7,23 @@ public struct HTTPPost: Sendable, Equatable {
     /// The whole request, connection included.
     public var timeout: Duration
     public var connectTimeout: Duration
+    /// PEM CA bundle an https:// receiver's certificate must chain to, instead of the system's.
+    public var caFile: String?
 
     public init(
         url: String,
         body: String,
         contentType: String = "application/json",
         timeout: Duration = .seconds(5),
-        connectTimeout: Duration = .seconds(2)
+        connectTimeout: Duration = .seconds(2),
+        caFile: String? = nil
     ) {
         self.url = url
         self.body = body
         self.contentType = contentType
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.caFile = caFile
     }
 }
 

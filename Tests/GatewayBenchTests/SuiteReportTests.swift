@@ -79,6 +79,26 @@ struct SuiteReportTests {
         #expect(latency.svg.contains("wrk via nginx proxy, half rate"))
     }
 
+    @Test("idle targets are issue #16's: 3 KiB per connection, and CPU at most GoFrame's figure at its load")
+    func idleTargets() throws {
+        var results = SuiteResults()
+        try results.add(json: idle(opened: 19_000, bytesPerConnection: 2_990, cpuPercent: 7.57), name: "idle")
+        var checks = SuiteReport(results: results).checks
+        try #require(checks.count == 2)
+        #expect(checks[0].figure.hasPrefix("2.92 KiB at 19,000 connections"))
+        #expect(checks[0].target == "<= 3 KiB")
+        #expect(checks[0].met == true)
+        #expect(checks[1].figure == "7.57% of one core over 60 s")
+        #expect(checks[1].target.hasPrefix("<= 4.7% of one core: GoFrame's gtcp server in issue #16 (19,000 connections"))
+        #expect(checks[1].met == false)
+
+        // Below GoFrame's figure, but at a lighter load than its: no verdict.
+        try results.add(json: idle(opened: 2_000, bytesPerConnection: 3_300, cpuPercent: 1.2), name: "idle")
+        checks = SuiteReport(results: results).checks
+        #expect(checks[0].met == false)
+        #expect(checks[1].met == nil)
+    }
+
     @Test("the sweep becomes the throughput chart")
     func sweepChart() throws {
         var results = SuiteResults()
@@ -112,6 +132,16 @@ struct SuiteReportTests {
         let line = #"{"kind":"wrk","label":"\#(label)","connections":\#(connections),"threads":2,\#(pacing)"seconds":2.0,"#
             + #""requests":\#(Int(rate * 2)),"errors":0,"requestsPerSecond":\#(rate),"latencyMicroseconds":"#
             + #"{"p50":\#(p99 / 3),"p90":\#(p99 / 2),"p99":\#(p99),"p999":\#(p99 * 2),"max":\#(p99 * 10),"mean":\#(p99 / 3)}}"#
+        return Data(line.utf8)
+    }
+
+    /// An idle run with a heartbeat every 5 s for 60 s, as `bench idle --json` writes it.
+    private func idle(opened: Int, bytesPerConnection: Double, cpuPercent: Double) -> Data {
+        let sample = #"{"cpuSeconds":1,"residentKiB":1,"threads":1}"#
+        let line = #"{"kind":"idle","label":"idle","target":"127.0.0.1:1","connections":\#(opened),"opened":\#(opened),"#
+            + #""connectFailures":0,"closedByServer":0,"heartbeatIntervalSeconds":5,"holdSeconds":60,"heartbeatsSent":1,"#
+            + #""messagesReceived":0,"gateway":{"pid":1,"before":\#(sample),"afterConnecting":\#(sample),"#
+            + #""afterHolding":\#(sample),"cpuPercentOfOneCore":\#(cpuPercent),"residentBytesPerConnection":\#(bytesPerConnection)}}"#
         return Data(line.utf8)
     }
 

@@ -32,38 +32,51 @@ struct EventingGateway {
         _ body: (EventingGateway) async throws -> Result
     ) async throws -> Result {
         try await Self.withReceiver(receiver) { receiverPort in
-            let eventsURL = "http://127.0.0.1:\(receiverPort)/events"
-            let logger = Logger.quiet("gtcp-gateway-events-test")
-            let group = MultiThreadedEventLoopGroup.singleton
-            let counters = CounterRecorder()
-            let metrics = GatewayMetrics(factory: counters)
-            let registry = ConnectionRegistry(group: group)
-            let policy = LivePolicy(ConnectionPolicy())
-            let curl = try CurlClient(logger: logger)
-            let events = LifecycleEvents(
-                configuration: EventsConfiguration(url: eventsURL, timeout: timeout, connectHook: connectHook),
-                queueSize: queueSize, poster: curl, metrics: metrics, retry: retry, eventLoop: group.next(),
-                logger: logger)
-            let server = GatewayServer(
-                configuration: configuration, policy: policy, upstream: nil, registry: registry,
-                readiness: GatewayReadiness(listeners: 1), metrics: metrics, group: group, logger: logger,
-                events: events)
-            // The order the composition root uses: the listener drains before the events flush.
-            let result: Result
-            do {
-                result = try await withRunningServices([events, server], logger: logger) {
-                    let gateway = EventingGateway(
-                        port: try await server.localAddress.port!, registry: registry, policy: policy,
-                        framing: configuration.framing, counters: counters)
-                    return try await body(gateway)
-                }
-            } catch {
-                await curl.shutdown()
-                throw error
-            }
-            await curl.shutdown()
-            return result
+            try await run(
+                events: EventsConfiguration(
+                    url: "http://127.0.0.1:\(receiverPort)/events", timeout: timeout, connectHook: connectHook),
+                queueSize: queueSize, retry: retry, configuration: configuration, body)
         }
+    }
+
+    /// Events sent as `events` says, to a receiver the test runs itself (nginx, say).
+    static func run<Result: Sendable>(
+        events eventsConfiguration: EventsConfiguration,
+        queueSize: Int = 10_000,
+        retry: EventRetry = .standard,
+        configuration: GatewayConfiguration = GatewayConfiguration(port: 0),
+        _ body: (EventingGateway) async throws -> Result
+    ) async throws -> Result {
+        let logger = Logger.quiet("gtcp-gateway-events-test")
+        let group = MultiThreadedEventLoopGroup.singleton
+        let counters = CounterRecorder()
+        let metrics = GatewayMetrics(factory: counters)
+        let registry = ConnectionRegistry(group: group)
+        let policy = LivePolicy(ConnectionPolicy())
+        let curl = try CurlClient(logger: logger)
+        let events = LifecycleEvents(
+            configuration: eventsConfiguration,
+            queueSize: queueSize, poster: curl, metrics: metrics, retry: retry, eventLoop: group.next(),
+            logger: logger)
+        let server = GatewayServer(
+            configuration: configuration, policy: policy, upstream: nil, registry: registry,
+            readiness: GatewayReadiness(listeners: 1), metrics: metrics, group: group, logger: logger,
+            events: events)
+        // The order the composition root uses: the listener drains before the events flush.
+        let result: Result
+        do {
+            result = try await withRunningServices([events, server], logger: logger) {
+                let gateway = EventingGateway(
+                    port: try await server.localAddress.port!, registry: registry, policy: policy,
+                    framing: configuration.framing, counters: counters)
+                return try await body(gateway)
+            }
+        } catch {
+            await curl.shutdown()
+            throw error
+        }
+        await curl.shutdown()
+        return result
     }
 
     private static func withReceiver<Result: Sendable>(

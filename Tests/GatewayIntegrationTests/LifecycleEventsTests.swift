@@ -4,6 +4,7 @@ import GtcpClient
 import GtcpWire
 import Hummingbird
 import NIOCore
+import TestCertificates
 import Testing
 
 @testable import GatewayCore
@@ -184,6 +185,45 @@ struct LifecycleEventsTests {
             // The refused connection's own `disconnected` event may have failed by now too.
             #expect(gateway.droppedEvents("failed") >= 1)
             await client.close()
+        }
+    }
+
+    /// nginx over TLS with a certificate only the test's CA signed; `/echo` answers a POST with 200.
+    private func withTLSReceiver(_ body: (_ url: String, TestNginx, TestCertificates) async throws -> Void) async throws {
+        let certificates = try TestCertificates()
+        try await TestNginx.run(
+            listenOptions: "ssl", certificate: certificates.serverCertificatePath, key: certificates.serverKeyPath
+        ) { nginx in try await body("https://127.0.0.1:\(nginx.port)/echo", nginx, certificates) }
+    }
+
+    @Test func anHTTPSReceiverIsTrustedThroughTheUpstreamCAFile() async throws {
+        try await withTLSReceiver { url, nginx, certificates in
+            let events = EventsConfiguration(url: url, connectHook: true, caFile: certificates.caPath)
+            try await EventingGateway.run(events: events) { gateway in
+                // Served at all only once nginx has answered the connected event.
+                let client = try await gateway.connect(hello: "trusting")
+                var replies = MessageReader(client)
+                #expect(try await replies.next() == Self.greeting)
+                await client.close()
+            }
+            #expect(try nginx.accessLog().first == "POST /echo HTTP/1.1")
+        }
+    }
+
+    @Test func withoutTheCAFileAnHTTPSReceiversPrivateCertificateIsRefused() async throws {
+        let retry = EventRetry(attempts: 2, backoff: RetryBackoff(first: .milliseconds(10), limit: .milliseconds(10)))
+        try await withTLSReceiver { url, nginx, _ in
+            try await EventingGateway.run(events: EventsConfiguration(url: url, connectHook: true), retry: retry) { gateway in
+                let client = try await gateway.connect()
+                var messages = MessageReader(client)
+                let refusal = try #require(try await messages.next())
+                #expect(
+                    refusal.data == #"{"act":"","error":"connection refused by the backend: "#
+                        + #"its certificate is not trusted by the system's CA bundle"}"#)
+                #expect(gateway.droppedEvents("failed") >= 1)
+                await client.close()
+            }
+            #expect(try nginx.accessLog().isEmpty)
         }
     }
 

@@ -1,7 +1,9 @@
 import GatewayService
+import TestCertificates
 import Testing
 
-/// The lifecycle events keys: events-url, events-queue-size, events-timeout, events-connect-hook.
+/// The lifecycle events keys: events-url, events-queue-size, events-timeout, events-connect-hook,
+/// and upstream-ca-file as the events URL trusts it.
 @Suite struct EventsSettingsTests {
     private func load(_ flags: [String: [String]], file: String? = nil) throws -> GatewaySettings {
         try SettingsLoader(commandLine: CommandLineSettings(configFile: file, values: flags), environment: [:]).load()
@@ -38,6 +40,17 @@ import Testing
         #expect(events.connectHook)
         #expect(settings.eventsQueueSize == 50)
         #expect(try load(["events-connect-hook": ["false"]], file: path).events?.connectHook == false)
+
+        let described = try directory.file("described.yaml", settings.yamlDescription)
+        #expect(try load([:], file: described) == settings)
+    }
+
+    @Test func theUpstreamCAFileIsTheOneAnHTTPSEventsURLMustChainTo() throws {
+        let certificates = try TestCertificates()
+        let directory = try TemporaryDirectory()
+        let settings = try load(["events-url": ["https://backend.example/events"], "upstream-ca-file": [certificates.caPath]])
+        #expect(settings.upstream == nil)
+        #expect(settings.events?.caFile == certificates.caPath)
 
         let described = try directory.file("described.yaml", settings.yamlDescription)
         #expect(try load([:], file: described) == settings)

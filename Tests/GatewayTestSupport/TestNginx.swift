@@ -23,7 +23,8 @@ public final class TestNginx: Sendable {
 
     /// Runs `body` with nginx listening on a loopback port, or on `socketPath` with
     /// `unixSocket`; `listenOptions` follow the address in `listen` (`ssl http2`); `certificate`
-    /// and `key` are the server's PEM files for `ssl`. Stopped and removed however `body` ends.
+    /// and `key` are the server's PEM files for `ssl`. Stopped and removed however `body` ends;
+    /// one a crashed test process left behind is stopped by the next that starts an nginx.
     public static func run<Result>(
         unixSocket: Bool = false, listenOptions: String = "", certificate: String? = nil, key: String? = nil,
         _ body: (TestNginx) async throws -> Result
@@ -37,9 +38,9 @@ public final class TestNginx: Sendable {
         guard access(Self.binary, X_OK) == 0 else {
             throw TestNginxError("nginx is not installed (no \(Self.binary)): run `make deps`")
         }
-        var template = Array("/tmp/gtcp-nginx-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SystemCallError(call: "mkdtemp", errno: errno) }
-        let directory = String(cString: made)
+        let directory = try OwnedScratchDirectory.make(prefix: "gtcp-nginx-") { abandoned in
+            _ = try? SpawnedProcess.run(Self.binary, Self.arguments(directory: abandoned) + ["-s", "stop"], environment: [:])
+        }
         self.directory = directory
         let socketPath = directory + "/nginx.sock"
         let listener =
@@ -79,7 +80,7 @@ public final class TestNginx: Sendable {
         guard let file = fopen(path, "w") else { throw SystemCallError(call: "fopen \(path)", errno: errno) }
         fputs(configuration, file)
         fclose(file)
-        let arguments = ["-p", directory, "-c", path, "-e", directory + "/error.log"]
+        let arguments = Self.arguments(directory: directory)
         // A mistake in the configuration shows here, not as connections left waiting in the backlog.
         let (status, output) = try SpawnedProcess.run(Self.binary, ["-t", "-q"] + arguments, environment: [:])
         guard status == 0 else { throw TestNginxError("nginx -t failed (\(status)): \(output)") }
@@ -88,6 +89,11 @@ public final class TestNginx: Sendable {
             inherited: listener.descriptor)
         // nginx holds the socket now; should it die, connections are refused rather than left waiting.
         withExtendedLifetime(listener) {}
+    }
+
+    /// The prefix, configuration and error log of the nginx in `directory`.
+    private static func arguments(directory: String) -> [String] {
+        ["-p", directory, "-c", directory + "/nginx.conf", "-e", directory + "/error.log"]
     }
 
     /// The access log's lines so far.

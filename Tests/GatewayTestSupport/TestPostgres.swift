@@ -41,11 +41,10 @@ public final class TestPostgres: Sendable {
         guard access(Self.binaries + "/initdb", X_OK) == 0 else {
             throw TestPostgresError("PostgreSQL 15 is not installed (no \(Self.binaries)/initdb): run `make deps`")
         }
-        Self.stopAbandoned()
-        var template = Array("/tmp/gtcp-pg-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestPostgresError("mkdtemp failed: errno \(errno)") }
-        directory = String(cString: made)
-        try Self.write("\(getpid())\n", to: directory + "/owner.pid")
+        directory = try OwnedScratchDirectory.make(prefix: "gtcp-pg-") { abandoned in
+            _ = try? Self.run(
+                Self.binaries + "/pg_ctl", ["-D", abandoned + "/data", "-m", "immediate", "-w", "stop"], in: abandoned)
+        }
         if getuid() == 0, let postgres = getpwnam("postgres") {
             chown(directory, postgres.pointee.pw_uid, postgres.pointee.pw_gid)
         }
@@ -139,27 +138,6 @@ public final class TestPostgres: Sendable {
         }
     }
 
-    /// Servers whose test process is gone: stopped and removed.
-    private static func stopAbandoned() {
-        guard let listing = opendir("/tmp") else { return }
-        defer { closedir(listing) }
-        while let entry = readdir(listing) {
-            // Read in place: a dirent may end before d_name's 256 bytes do, so copying the whole
-            // field can run past the end of readdir's buffer into an unmapped page.
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 1) { String(cString: $0) }
-            }
-            guard name.hasPrefix("gtcp-pg-") else { continue }
-            let directory = "/tmp/" + name
-            guard let owner = try? read(directory + "/owner.pid"),
-                let pid = owner.split(separator: "\n").first.flatMap({ pid_t($0) }),
-                kill(pid, 0) != 0, errno == ESRCH
-            else { continue }
-            _ = try? run(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], in: directory)
-            _ = try? run("/bin/rm", ["-rf", directory], in: "/", asPostgres: false)
-        }
-    }
-
     /// Runs a command to its end, as the postgres user when the tests run as root.
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String], in directory: String, asPostgres: Bool = true)
@@ -175,19 +153,6 @@ public final class TestPostgres: Sendable {
             throw TestPostgresError("\(executable) \(arguments.joined(separator: " ")) exited with \(status): \(output)")
         }
         return output
-    }
-
-    private static func write(_ text: String, to path: String) throws {
-        guard let file = fopen(path, "w") else { throw TestPostgresError("cannot write \(path)") }
-        fputs(text, file)
-        fclose(file)
-    }
-
-    private static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else { throw TestPostgresError("cannot read \(path)") }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        return fgets(&buffer, 64, file).map { String(cString: $0) } ?? ""
     }
 }
 
