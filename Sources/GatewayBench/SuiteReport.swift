@@ -193,7 +193,9 @@ public struct SuiteReport: Sendable {
             "Written by `make bench` (scripts/bench.sh, a few minutes, loopback only): release builds, the bench client "
                 + "`gtcp-gateway bench`, the floor server `gtcp-gateway bench floor`, nginx and wrk from Debian. "
                 + "Raw results are in [bench/](bench/) as JSON; the charts are drawn by `gtcp-gateway bench report`. "
-                + "The machine is shared with other work, so every target is a ratio of runs made side by side in one suite."
+                + "The machine is shared with other work, so every target is a ratio of runs made side by side in one suite, "
+                + "but for idle CPU: GoFrame's server, its peer there, cannot run here (no Go toolchain), so that row "
+                + "stands against GoFrame's figure from issue #16."
         )
         if let machine = results.machine {
             out += ["", "## Machine", "", "| | |", "|---|---|"]
