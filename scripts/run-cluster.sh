@@ -13,7 +13,6 @@ shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/scratch.sh"
 source "$root/scripts/listening.sh"
-db_port=${CLUSTER_DB_PORT:-55432}
 
 # PostgreSQL refuses to run as root; as root, its files and processes belong to `postgres`.
 as_db_owner() {
@@ -33,8 +32,17 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 mkdir "$work/db"
 [[ $(id -u) == 0 ]] && chmod 755 "$work" && chown postgres "$work/db"
 as_db_owner "$pg_bin/initdb" -D "$work/db/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 >/dev/null
-as_db_owner "$pg_bin/pg_ctl" -D "$work/db/data" -l "$work/db/log" -w -s \
-    -o "-p $db_port -k $work/db -c listen_addresses=127.0.0.1" start
+# On CLUSTER_DB_PORT, or on a random port below the ephemeral range (where a client connection
+# may hold any port), another one should that be taken.
+for attempt in 1 2 3 4 5 6 7 8; do
+    db_port=${CLUSTER_DB_PORT:-$((15000 + RANDOM % 15000))}
+    as_db_owner "$pg_bin/pg_ctl" -D "$work/db/data" -l "$work/db/log" -w -s \
+        -o "-p $db_port -k $work/db -c listen_addresses=127.0.0.1" start && break
+    if [[ -n ${CLUSTER_DB_PORT:-} || $attempt == 8 ]]; then
+        cat "$work/db/log" >&2
+        exit 1
+    fi
+done
 # The gateways go first, so that they do not see the database vanish under them.
 stop_all() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
