@@ -7,16 +7,46 @@ import Logging
 import TestCertificates
 import Testing
 
-/// Several clients' acts multiplexed over HTTP/2 with TLS to a real nginx: every forwarding
-/// guarantee holds as it does over HTTP/1.1.
+/// Several clients' acts forwarded to a real nginx in each upstream mode: every forwarding
+/// guarantee (order, backpressure, exactly one reply, no retried POST) holds in all of them.
 @Suite(.timeLimit(.minutes(2)))
-struct HTTP2ForwardingTests {
-    @Test func eachConnectionsRepliesKeepTheirOrderAndEveryPOSTReachesNginxOnce() async throws {
-        let certificates = try TestCertificates()
-        try await TestNginx.run(
-            listenOptions: "ssl http2", certificate: certificates.serverCertificatePath, key: certificates.serverKeyPath
-        ) { nginx in
-            let base = "https://127.0.0.1:\(nginx.port)"
+struct UpstreamModeForwardingTests {
+    enum Mode: String, CaseIterable, CustomTestStringConvertible {
+        case http1 = "HTTP/1.1"
+        case unixSocket = "HTTP/1.1 over a unix socket"
+        case http2TLS = "h2 over TLS"
+
+        var testDescription: String { rawValue }
+
+        /// What nginx's `$server_protocol` says of the requests.
+        var serverProtocol: String { self == .http2TLS ? "HTTP/2.0" : "HTTP/1.1" }
+    }
+
+    /// `body` with an nginx serving `mode`, its base URL and the transport to reach it.
+    private func withNginx(
+        _ mode: Mode, _ body: (TestNginx, String, UpstreamTransport) async throws -> Void
+    ) async throws {
+        switch mode {
+        case .http1:
+            try await TestNginx.run { try await body($0, "http://127.0.0.1:\($0.port)", UpstreamTransport()) }
+        case .unixSocket:
+            try await TestNginx.run(unixSocket: true) {
+                try await body($0, "http://localhost", UpstreamTransport(unixSocketPath: $0.socketPath))
+            }
+        case .http2TLS:
+            let certificates = try TestCertificates()
+            try await TestNginx.run(
+                listenOptions: "ssl http2", certificate: certificates.serverCertificatePath, key: certificates.serverKeyPath
+            ) {
+                try await body(
+                    $0, "https://127.0.0.1:\($0.port)", UpstreamTransport(httpVersion: .http2, caFile: certificates.caPath))
+            }
+        }
+    }
+
+    @Test(arguments: Mode.allCases)
+    func eachConnectionsRepliesKeepTheirOrderAndEveryPOSTReachesNginxOnce(mode: Mode) async throws {
+        try await withNginx(mode) { nginx, base, transport in
             var logger = Logger(label: "test-upstream")
             logger.logLevel = .critical
             // The echoes are GETs, as nginx can only echo the query; the rest are POSTs.
@@ -24,7 +54,7 @@ struct HTTP2ForwardingTests {
                 configuration: UpstreamConfiguration(
                     urlTemplate: base + "/{act}",
                     routes: UpstreamRoutes([UpstreamRoute(act: .exact("echo"), urlTemplate: base + "/echo", method: .get)]),
-                    transport: UpstreamTransport(httpVersion: .http2, caFile: certificates.caPath)),
+                    transport: transport),
                 client: CurlClient(threads: 2, maxConnections: 2, logger: logger))
             let echoClients = 4
             let postClients = 2
@@ -53,7 +83,9 @@ struct HTTP2ForwardingTests {
                             for _ in 0..<postsEach { try await connection.send(Msg(act: "protocol")) }
                             for index in 0..<postsEach {
                                 let reply = try await replies.next()
-                                #expect(reply == Msg(act: "protocol", data: "HTTP/2.0"), "reply \(index): \(String(describing: reply))")
+                                #expect(
+                                    reply == Msg(act: "protocol", data: mode.serverProtocol),
+                                    "reply \(index): \(String(describing: reply))")
                             }
                             // Nothing beyond one reply per act: the next message answers this hello.
                             try await connection.send(Msg(act: "hello"))
@@ -68,8 +100,8 @@ struct HTTP2ForwardingTests {
             await upstream.shutdown()
             // nginx logs a request as it answers it, so every act answered is in the log by now.
             let log = try nginx.accessLog()
-            #expect(log.filter { $0 == "POST /protocol HTTP/2.0" }.count == postClients * postsEach)
-            #expect(log.filter { $0 == "GET /echo HTTP/2.0" }.count == echoed)
+            #expect(log.filter { $0 == "POST /protocol \(mode.serverProtocol)" }.count == postClients * postsEach)
+            #expect(log.filter { $0 == "GET /echo \(mode.serverProtocol)" }.count == echoed)
             #expect(log.count == postClients * postsEach + echoed)
         }
     }
