@@ -30,7 +30,6 @@ fi
 args=(
     run "$root/openapi.yaml"
     --url "$url"
-    --checks all
     --mode all
     --phases examples,coverage,fuzzing,stateful
     --max-examples "${CONTRACT_MAX_EXAMPLES:-30}"
