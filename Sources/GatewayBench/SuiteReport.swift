@@ -34,13 +34,13 @@ public struct SuiteReport: Sendable {
         (label: "k8", name: "16 connections, 8 pipelined each", wrk: "c128"),
     ]
 
-    /// The gateway's upstream modes: label, name, and the nginx proxy run of the same transport
-    /// (nginx proxies only HTTP/1.1 to a backend, so the HTTP/2 modes meet its TCP proxy).
+    /// The gateway's upstream modes scripts/bench.sh runs: label, name, and the nginx proxy run of
+    /// the same transport to its backend (nginx proxies only HTTP/1.1 to a backend, so the HTTP/2
+    /// mode meets its TCP proxy).
     static let upstreamModes = [
-        (label: "http1", name: "HTTP/1.1 keep-alive", proxy: "forward-proxy"),
-        (label: "unix", name: "HTTP/1.1 over a unix socket", proxy: "forward-proxy-unix"),
-        (label: "h2c", name: "h2c prior knowledge", proxy: "forward-proxy"),
-        (label: "h2", name: "h2 over TLS", proxy: "forward-proxy"),
+        (label: "http1", name: "HTTP/1.1 keep-alive", proxy: "forward-proxy", proxyTransport: "TCP"),
+        (label: "unix", name: "HTTP/1.1 over a unix socket", proxy: "forward-proxy-unix", proxyTransport: "unix socket"),
+        (label: "h2", name: "h2 over TLS", proxy: "forward-proxy", proxyTransport: "TCP"),
     ]
 
     /// The idle CPU target: GoFrame's own gtcp server as issue #16 measured it, since GoFrame
@@ -104,7 +104,7 @@ public struct SuiteReport: Sendable {
                 let ofDirect = gateway.messagesPerSecond / direct.requestsPerSecond
                 checks.append(Check(
                     scenario: "2. forwarded act, \(mode.name), \(shape.name): gateway vs nginx as a reverse proxy "
-                        + "(\(mode.proxy == "forward-proxy-unix" ? "unix socket" : "TCP") to its backend) vs wrk straight to nginx "
+                        + "(\(mode.proxyTransport) to its backend) vs wrk straight to nginx "
                         + "(wrk: \(direct.connections) connections)",
                     figure: "\(rate(gateway)) msg/s; proxy \(Figure.grouped(proxy.requestsPerSecond)) = \(percent(ofProxy)); "
                         + "direct \(Figure.grouped(direct.requestsPerSecond)) = \(percent(ofDirect))",

@@ -72,12 +72,9 @@ struct CurlCompletion {
                 status: nil,
                 error: "upstream did not answer in HTTP/2 (upstream-http-version 2-prior-knowledge needs a backend "
                     + "that speaks HTTP/2 without negotiating it): \(Self.describe(code))")
-        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
             return .failed(
-                status: nil,
-                error: "upstream TLS failure: its certificate is not trusted by \(configuration.transport.trustedCAs)")
-        case CURLE_SSL_CACERT_BADFILE:
-            return .failed(status: nil, error: "upstream TLS failure: \(configuration.transport.trustedCAs) cannot be used")
+                status: nil, error: "upstream TLS failure: \(Self.describe(code, trusting: configuration.transport))")
         // curl's name for a reply without an HTTP status line, or with a status beyond 999.
         case CURLE_UNSUPPORTED_PROTOCOL where reachedServer, CURLE_WEIRD_SERVER_REPLY:
             return .failed(status: nil, error: "upstream's reply is not HTTP (no status line, or a status beyond 999)")
@@ -92,6 +89,16 @@ struct CurlCompletion {
 
     static func describe(_ code: CURLcode) -> String {
         String(cString: curl_easy_strerror(code))
+    }
+
+    /// As `describe`, but a certificate not trusted, or CAs that cannot be used, name the CAs
+    /// `transport` trusts: curl's own words say neither which nor where.
+    static func describe(_ code: CURLcode, trusting transport: UpstreamTransport) -> String {
+        switch code {
+        case CURLE_PEER_FAILED_VERIFICATION: "its certificate is not trusted by \(transport.trustedCAs)"
+        case CURLE_SSL_CACERT_BADFILE: "\(transport.trustedCAs) cannot be used"
+        default: describe(code)
+        }
     }
 
     private static let notHTTP2Errors = Set<CURLcode.RawValue>([
@@ -109,7 +116,7 @@ struct CurlCompletion {
 
 extension UpstreamTransport {
     /// Whom an https:// server's certificate must chain to, as an error names it.
-    var trustedCAs: String {
+    fileprivate var trustedCAs: String {
         caFile.map { "upstream-ca-file \($0)" } ?? "the system's CA bundle"
     }
 }

@@ -32,11 +32,7 @@ final class CurlPostTransfer {
     }
 
     func result(code: CURLcode, status: Int) -> HTTPPostResult {
-        switch code {
-        case CURLE_OK: .answered(status: status)
-        case CURLE_PEER_FAILED_VERIFICATION: .failed("its certificate is not trusted by \(transport.trustedCAs)")
-        default: .failed(CurlCompletion.describe(code))
-        }
+        code == CURLE_OK ? .answered(status: status) : .failed(CurlCompletion.describe(code, trusting: transport))
     }
 
     /// HTTP/1.1 over TCP: the URL may name another host than the upstream's, but the CA file holds.
