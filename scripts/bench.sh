@@ -14,6 +14,7 @@ seconds() { if [ "$quick" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 missing=""
 command -v wrk >/dev/null || missing="$missing wrk"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v go >/dev/null || missing="$missing golang-go"
 if [ -n "$missing" ]; then
     echo "installing:$missing"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
@@ -88,6 +89,7 @@ json.dump({
     "kind": "machine", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu,
     "cores": os.cpu_count(), "memory": f"{int(memory) / 1048576:.1f} GiB", "kernel": platform.release(),
     "swift": run("swift", "--version"), "nginx": run(sys.argv[2], "-v"), "wrk": run("wrk", "-v").split(" [")[0],
+    "go": run("go", "version"),
     "commit": commit, "loadAverage": " ".join(open("/proc/loadavg").read().split()[:3]),
 }, open(sys.argv[1], "w"), indent=2)
 PY
@@ -201,8 +203,8 @@ gateway=127.0.0.1:$gateway_port
 # each counts, and each server's CPU time per reply is taken beside its throughput.
 run_time=$(seconds 5s 2s)
 for round in 1 2 3 4; do
-    bench "hello-floor-r$round" --connect "$floor" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$floor_pid"
-    bench "hello-gateway-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" --gateway-pid "$gateway_pid"
+    bench "hello-floor-r$round" --connect "$floor" --connections 64 --outstanding 8 --duration "$run_time" --server-pid "$floor_pid"
+    bench "hello-gateway-r$round" --connect "$gateway" --connections 64 --outstanding 8 --duration "$run_time" --server-pid "$gateway_pid"
 done
 for connections in 1 4 16 64 256 1024; do
     bench "sweep-floor-c$connections" --connect "$floor" --connections "$connections" --outstanding 8 --duration "$(seconds 2s 1s)"
@@ -220,7 +222,7 @@ forward_cases() {  # forward_cases MODE GATEWAY: the gateway's three runs agains
     for shape in "c50 50 1" "c128 128 1" "k8 16 8"; do
         set -- $shape
         bench "forward-$mode-$1" --connect "$gateway" --act bench --data '{"n":1}' --connections "$2" --outstanding "$3" \
-            --duration "$forward_time" --gateway-pid "$gateway_pid"
+            --duration "$forward_time" --server-pid "$gateway_pid"
     done
 }
 for shape in "c50 50" "c128 128"; do
@@ -237,7 +239,7 @@ half=$(python3 -c 'import sys; print(int(float(sys.argv[1]) / 2))' "$(json_field
 # each counts, as in scenario 4.
 for round in 1 2 3; do
     gateway_half=(bench "forward-gateway-half-r$round" --connect "$gateway" --act bench --data '{"n":1}'
-        --connections 16 --outstanding 8 --rate "$half" --duration "$(seconds 8s 2s)" --gateway-pid "$gateway_pid")
+        --connections 16 --outstanding 8 --rate "$half" --duration "$(seconds 8s 2s)" --server-pid "$gateway_pid")
     direct_half=(wrk_run "forward-direct-half-r$round" 128 2 "$(seconds 8s 2s)" "$upstream_url" "$half")
     proxy_half=(wrk_run "forward-proxy-half-r$round" 128 2 "$(seconds 8s 2s)" "$proxy_url" "$half")
     if [ $((round % 2)) = 1 ]; then
@@ -283,10 +285,34 @@ done
 stop "$idle_background"
 stop "$gateway_pid"
 
-# 3. Idle connections on a fresh gateway: as many as one process's open-file limit allows.
-start_bench_gateway
-bench idle --connect "127.0.0.1:$gateway_port" --idle "$(seconds 19000 3000)" --duration "$(seconds 60s 10s)" \
-    --gateway-pid "$gateway_pid"
-stop "$gateway_pid"
+# 3. Idle connections, as many as one process's open-file limit allows, on a fresh gateway and
+# on its peer, a gtcp server in Go built as GoFrame's is (scripts/gtcp-peer), in rounds that
+# alternate which goes first; the lowest CPU of each counts.
+GOCACHE="$work/go-cache" GO111MODULE=off go build -o "$work/gtcp-peer" scripts/gtcp-peer/main.go
+idle_run() {
+    bench "$1" --connect "127.0.0.1:$2" --idle "$(seconds 19000 3000)" --duration "$(seconds 40s 10s)" --server-pid "$3"
+}
+idle_gateway() {
+    start_bench_gateway
+    idle_run "idle-gateway-r$1" "$gateway_port" "$gateway_pid"
+    stop "$gateway_pid"
+}
+idle_peer() {
+    rm -f "$work/peer.ports"
+    "$work/gtcp-peer" 127.0.0.1:0 "$work/peer.ports" >>"$work/peer.log" 2>&1 &
+    local peer_pid=$!
+    pids+=("$peer_pid")
+    for _ in $(seq 1 200); do
+        [ -s "$work/peer.ports" ] && break
+        kill -0 "$peer_pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ -s "$work/peer.ports" ] || { echo "the Go peer wrote no ports file:" >&2; cat "$work/peer.log" >&2; exit 1; }
+    idle_run "idle-peer-r$1" "$(awk '$1 == "gtcp" { print $2 }' "$work/peer.ports")" "$peer_pid"
+    stop "$peer_pid"
+}
+for round in 1 2; do
+    if [ "$round" = 1 ]; then idle_gateway "$round"; idle_peer "$round"; else idle_peer "$round"; idle_gateway "$round"; fi
+done
 
 gtcp-gateway bench report --results "$out" --output docs/BENCHMARKS.md

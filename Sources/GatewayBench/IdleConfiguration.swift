@@ -2,7 +2,7 @@ import GtcpClient
 import GtcpWire
 import SettingsText
 
-/// Many connections that only heartbeat, held open to measure what each costs the gateway.
+/// Many connections that only heartbeat, held open to measure what each costs the server.
 public struct IdleConfiguration: Sendable {
     public var target: HostPort
     public var framing: GtcpFraming = .default
@@ -10,8 +10,8 @@ public struct IdleConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(5)
     /// How long the connections are held once all are open.
     public var hold: Duration = .seconds(60)
-    /// The gateway process whose memory and CPU time are sampled; nil samples nothing.
-    public var gatewayPID: Int32?
+    /// The server process whose memory and CPU time are sampled; nil samples nothing.
+    public var serverPID: Int32?
     public var sourceAddresses = 4
     public var connectTimeout: Duration = .seconds(10)
     /// The bench's open-file limit, reported beside the figures as the cap on connections.
@@ -42,12 +42,12 @@ public struct IdleReport: Codable, Sendable {
     public var heartbeatsSent: UInt64
     public var messagesReceived: UInt64
     public var fileDescriptorLimit: Int?
-    public var gateway: GatewayCost?
+    public var server: IdleServerCost?
     public var firstError: String?
 }
 
-/// What the held connections cost the gateway process.
-public struct GatewayCost: Codable, Sendable {
+/// What the held connections cost the server process.
+public struct IdleServerCost: Codable, Sendable {
     public var pid: Int32
     public var before: ProcessSample
     public var afterConnecting: ProcessSample

@@ -2,7 +2,7 @@ import GtcpWire
 import NIOCore
 import NIOPosix
 
-/// Opens many heartbeating connections, holds them, and reports what they cost the gateway.
+/// Opens many heartbeating connections, holds them, and reports what they cost the server.
 public struct IdleRunner: Sendable {
     private let configuration: IdleConfiguration
     private let group: MultiThreadedEventLoopGroup
@@ -25,7 +25,7 @@ public struct IdleRunner: Sendable {
             connectTimeout: configuration.connectTimeout,
             tls: configuration.tls
         )
-        let pid = configuration.gatewayPID
+        let pid = configuration.serverPID
         let before = try pid.map(ProcessSample.read)
         let idleLoops = loops.map { NIOLoopBoundBox.makeBoxSendingValue(IdleLoop(), eventLoop: $0) }
 
@@ -67,9 +67,9 @@ public struct IdleRunner: Sendable {
         progress?.clear()
 
         let opened = connected.channels.count
-        let cost = pid.flatMap { pid -> GatewayCost? in
+        let cost = pid.flatMap { pid -> IdleServerCost? in
             guard let before, let afterConnecting, let afterHolding else { return nil }
-            return GatewayCost(
+            return IdleServerCost(
                 pid: pid,
                 before: before,
                 afterConnecting: afterConnecting,
@@ -91,7 +91,7 @@ public struct IdleRunner: Sendable {
             heartbeatsSent: counts.heartbeatsSent,
             messagesReceived: counts.messagesReceived,
             fileDescriptorLimit: configuration.fileDescriptorLimit,
-            gateway: cost,
+            server: cost,
             firstError: connected.firstFailure ?? counts.firstError
         )
     }

@@ -27,6 +27,8 @@ public struct MachineReport: Codable, Sendable {
     public var swift: String
     public var nginx: String
     public var wrk: String
+    /// The Go toolchain that built the idle peer; absent from suites run before it had one.
+    public var go: String?
     public var commit: String
     public var loadAverage: String
 }
@@ -36,7 +38,7 @@ public struct SuiteResults: Sendable {
     public var machine: MachineReport?
     public var loads: [String: LoadReport] = [:]
     public var wrk: [String: WrkReport] = [:]
-    public var idle: IdleReport?
+    public var idle: [String: IdleReport] = [:]
     /// Hand-written notes kept beside the results (profile findings, say).
     public var notes: String?
 
@@ -54,7 +56,7 @@ public struct SuiteResults: Sendable {
         switch header.kind {
         case "load": loads[label] = try BenchJSON.decode(LoadReport.self, from: data)
         case "wrk": wrk[label] = try BenchJSON.decode(WrkReport.self, from: data)
-        case "idle": idle = try BenchJSON.decode(IdleReport.self, from: data)
+        case "idle": idle[label] = try BenchJSON.decode(IdleReport.self, from: data)
         case "machine": machine = try BenchJSON.decode(MachineReport.self, from: data)
         default: break
         }
@@ -63,6 +65,12 @@ public struct SuiteResults: Sendable {
     /// The run with the most messages per second among those whose label starts with `prefix`.
     func best(_ prefix: String) -> LoadReport? {
         loads.filter { $0.key.hasPrefix(prefix) }.values.max { $0.messagesPerSecond < $1.messagesPerSecond }
+    }
+
+    /// The idle run whose server used the least CPU among those whose label starts with `prefix`.
+    func leanestIdle(_ prefix: String) -> IdleReport? {
+        idle.filter { $0.key.hasPrefix(prefix) && $0.value.server != nil }.values
+            .min { $0.server!.cpuPercentOfOneCore < $1.server!.cpuPercentOfOneCore }
     }
 
     /// The run with the lowest p99 among those whose label starts with `prefix`.

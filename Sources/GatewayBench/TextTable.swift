@@ -103,13 +103,13 @@ extension IdleReport {
         if let fileDescriptorLimit {
             rows.append(["bench open-file limit", Figure.grouped(fileDescriptorLimit)])
         }
-        if let gateway {
+        if let server {
             rows += [
-                ["gateway RSS before", "\(Figure.grouped(gateway.before.residentKiB)) KiB"],
-                ["gateway RSS connected", "\(Figure.grouped(gateway.afterConnecting.residentKiB)) KiB"],
-                ["gateway RSS after hold", "\(Figure.grouped(gateway.afterHolding.residentKiB)) KiB"],
-                ["RSS per connection", "\(Figure.grouped(gateway.residentBytesPerConnection)) bytes"],
-                ["gateway CPU during hold", "\(Figure.decimal(gateway.cpuPercentOfOneCore, places: 2)) % of one core"],
+                ["server RSS before", "\(Figure.grouped(server.before.residentKiB)) KiB"],
+                ["server RSS connected", "\(Figure.grouped(server.afterConnecting.residentKiB)) KiB"],
+                ["server RSS after hold", "\(Figure.grouped(server.afterHolding.residentKiB)) KiB"],
+                ["RSS per connection", "\(Figure.grouped(server.residentBytesPerConnection)) bytes"],
+                ["server CPU during hold", "\(Figure.decimal(server.cpuPercentOfOneCore, places: 2)) % of one core"],
             ]
         }
         var text = "\(label.map { "\($0): " } ?? "")idle connections to \(target)\n"

@@ -17,7 +17,7 @@ struct BenchRunCommand: AsyncParsableCommand {
 
             With --idle N it opens N connections that only send a heartbeat every \
             --heartbeat-interval, holds them for --duration (default 60s), and with \
-            --gateway-pid reports the gateway's memory growth per connection and CPU use.
+            --server-pid reports the server's memory growth per connection and CPU use.
 
             With --tls the connections are TLS, with the TLS flags of `client`; each \
             connection's handshake is done before the load starts.
@@ -58,7 +58,7 @@ struct BenchRunCommand: AsyncParsableCommand {
     var heartbeatInterval: DurationArgument?
 
     @Option(help: "The server's process id: idle runs report its memory and CPU use, load runs its CPU time per reply.")
-    var gatewayPid: Int32?
+    var serverPid: Int32?
 
     @Option(help: "Page through GET /connections on this admin API (host:port) while the load runs.")
     var pageAdmin: String?
@@ -122,7 +122,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             var configuration = IdleConfiguration(target: target, framing: try framing(), connections: idle)
             configuration.heartbeatInterval = heartbeatInterval?.duration ?? configuration.heartbeatInterval
             configuration.hold = duration?.duration ?? .seconds(60)
-            configuration.gatewayPID = gatewayPid
+            configuration.serverPID = serverPid
             configuration.sourceAddresses = sourceAddresses
             configuration.fileDescriptorLimit = fileLimit
             configuration.tls = try tlsOptions.clientTLS()
@@ -140,7 +140,7 @@ struct BenchRunCommand: AsyncParsableCommand {
             configuration.data = data
             configuration.rate = rate
             configuration.sourceAddresses = sourceAddresses
-            configuration.serverPID = gatewayPid
+            configuration.serverPID = serverPid
             configuration.tls = try tlsOptions.clientTLS()
             configuration.adminPaging = pageAdmin.flatMap(HostPort.init(parsing:)).map {
                 var paging = AdminPagingConfiguration(host: $0.host, port: $0.port)
