@@ -248,6 +248,13 @@ def main():
         check(counts["open"] == "5" and counts["accepted"] == "10" and counts["closed"] == "5",
               f"the counts show 5 open, 10 accepted, 5 closed: {counts}")
 
+        # Ids beyond 2^53 (a cluster node's, from its 512th start on) stay exact, in a name or data too.
+        big = '{"connections":[{"id":18446744073709551615,"clientName":"\\"id\\":9007199254740993"}],"next":null}'
+        parsed = driver.execute_script("const page = parseAdminJSON(arguments[0]);"
+                                       "return [String(page.connections[0].id), page.connections[0].clientName]", big)
+        check(parsed == ["18446744073709551615", '"id":9007199254740993'],
+              f"a 64-bit connection id is kept exact and a client name that looks like one is left alone: {parsed}")
+
         # Device-controlled text is data.
         cell = [td for td in driver.find_elements(By.CSS_SELECTOR, "#connections-body td")
                 if td.get_attribute("textContent") == XSS_NAME]

@@ -28,6 +28,13 @@ class APIError extends Error {
   }
 }
 
+// Connection ids are 64-bit: above 2^53 a JavaScript number rounds one id to another, so every
+// "id" is kept as its exact decimal digits. A quote inside a JSON string is always escaped, so
+// the pattern meets only keys.
+function parseAdminJSON(text) {
+  return JSON.parse(text.replace(/"id":\s*(\d+)/g, '"id":"$1"'));
+}
+
 // The token travels in the Authorization header only: never in a URL or a cookie.
 async function api(method, path, body) {
   const headers = {};
@@ -41,7 +48,7 @@ async function api(method, path, body) {
   const response = await fetch(path, init);
   if (response.status === 401) throw new Unauthorized();
   const text = await response.text();
-  const json = text ? JSON.parse(text) : null;
+  const json = text ? parseAdminJSON(text) : null;
   if (!response.ok) throw new APIError(response.status, (json && json.detail) || response.statusText);
   return json;
 }
