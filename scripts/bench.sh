@@ -298,17 +298,12 @@ idle_gateway() {
     stop "$gateway_pid"
 }
 idle_peer() {
-    rm -f "$work/peer.ports"
-    "$work/gtcp-peer" 127.0.0.1:0 "$work/peer.ports" >>"$work/peer.log" 2>&1 &
+    "$work/gtcp-peer" 127.0.0.1:0 >"$work/peer.log" 2>&1 &
     local peer_pid=$!
     pids+=("$peer_pid")
-    for _ in $(seq 1 200); do
-        [ -s "$work/peer.ports" ] && break
-        kill -0 "$peer_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    [ -s "$work/peer.ports" ] || { echo "the Go peer wrote no ports file:" >&2; cat "$work/peer.log" >&2; exit 1; }
-    idle_run "idle-peer-r$1" "$(awk '$1 == "gtcp" { print $2 }' "$work/peer.ports")" "$peer_pid"
+    local peer
+    peer=$(listening_on "$work/peer.log" "listening on")
+    idle_run "idle-peer-r$1" "${peer##*:}" "$peer_pid"
     stop "$peer_pid"
 }
 for round in 1 2; do

@@ -4,9 +4,9 @@
 // library alone, since GoFrame itself cannot be fetched here. hello is answered; heartbeat is
 // read and dropped, without the example's log line per packet, so the peer is at its leanest.
 //
-//	gtcp-peer LISTEN-ADDRESS PORTS-FILE
+//	gtcp-peer LISTEN-ADDRESS
 //
-// writes "gtcp PORT" to PORTS-FILE once it listens.
+// prints "listening on HOST:PORT" once it listens, as the bench floor does.
 package main
 
 import (
@@ -26,8 +26,8 @@ type msg struct {
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: gtcp-peer LISTEN-ADDRESS PORTS-FILE")
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: gtcp-peer LISTEN-ADDRESS")
 		os.Exit(2)
 	}
 	listener, err := net.Listen("tcp", os.Args[1])
@@ -35,11 +35,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gtcp-peer:", err)
 		os.Exit(1)
 	}
-	port := listener.Addr().(*net.TCPAddr).Port
-	if err := os.WriteFile(os.Args[2], []byte(fmt.Sprintf("gtcp %d\n", port)), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "gtcp-peer:", err)
-		os.Exit(1)
-	}
+	fmt.Println("listening on", listener.Addr())
 	for {
 		conn, err := listener.Accept()
 		if err != nil {
