@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Logging
 import PostgresNIO
 
@@ -85,18 +86,30 @@ enum ClusterJoin {
                     let (incarnation, expires, remaining) = try holder.decode((Int, Date, Double).self)
                     return .held(incarnation: incarnation, expires: expires, remaining: remaining)
                 }
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO \(unescaped: schema).nodes (incarnation, name, lease_expires_at)
-                    VALUES (nextval('\(unescaped: schema).incarnations'), \(configuration.nodeName),
-                            now() + make_interval(secs => \(leaseSeconds)))
-                    RETURNING incarnation
-                    """, logger: logger
-                ).collect()
-                guard let row = rows.first else {
-                    throw ClusterStartError("registering node \(configuration.nodeName) returned no incarnation")
+                // Once the sequence has wrapped, a live node may still hold the next value: it is
+                // skipped, so a long-lived node never stops others from joining.
+                for _ in 0..<ConnectionIDLayout.maxIncarnation {
+                    let rows = try await connection.query(
+                        """
+                        INSERT INTO \(unescaped: schema).nodes (incarnation, name, lease_expires_at)
+                        VALUES (nextval('\(unescaped: schema).incarnations'), \(configuration.nodeName),
+                                now() + make_interval(secs => \(leaseSeconds)))
+                        ON CONFLICT (incarnation) DO NOTHING
+                        RETURNING incarnation
+                        """, logger: logger
+                    ).collect()
+                    guard let row = rows.first else { continue }
+                    let incarnation = try row.decode(Int.self)
+                    // Only a sequence changed by hand gives more: its ids would not be listed.
+                    guard (1...Int(ConnectionIDLayout.maxIncarnation)).contains(incarnation) else {
+                        throw ClusterStartError(
+                            "the database gave node \(configuration.nodeName) incarnation \(incarnation), outside "
+                                + "1...\(ConnectionIDLayout.maxIncarnation): restore the sequence "
+                                + "\(schema).incarnations (gtcp-gateway cluster-schema prints it)")
+                    }
+                    return .registered(UInt32(incarnation))
                 }
-                return .registered(UInt32(try row.decode(Int.self)))
+                throw ClusterStartError("every incarnation is held by a live node")
             }
             switch outcome {
             case .registered(let incarnation):

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// The tables cluster mode keeps in PostgreSQL, as numbered migrations.
 ///
 /// Every node applies the missing ones when it starts, under an advisory lock so nodes starting
@@ -20,7 +22,7 @@ public enum ClusterSchema {
             version: 1,
             statements: [
                 // Incarnations go in the high bits of connection ids (ConnectionIDLayout); 0 is a
-                // single gateway's, so the sequence starts at 1 and wraps at 2^20.
+                // single gateway's, so the sequence starts at 1 (migration 3 sets where it wraps).
                 """
                 CREATE SEQUENCE IF NOT EXISTS \(name).incarnations AS integer MINVALUE 1 MAXVALUE 1048575 CYCLE
                 """,
@@ -58,6 +60,23 @@ public enum ClusterSchema {
                     body text NOT NULL,
                     created_at timestamptz NOT NULL DEFAULT now()
                 )
+                """
+            ]
+        ),
+        Migration(
+            version: 3,
+            statements: [
+                // Connection ids are stored as bigint and paged in id order, so they stay below
+                // 2^63: the sequence wraps at 2^19. One already past that starts again at 1;
+                // nodes holding such an incarnation take a fresh one when they restart.
+                """
+                DO $$ BEGIN
+                    IF (SELECT last_value FROM \(name).incarnations) > \(ConnectionIDLayout.maxIncarnation) THEN
+                        ALTER SEQUENCE \(name).incarnations MAXVALUE \(ConnectionIDLayout.maxIncarnation) RESTART;
+                    ELSE
+                        ALTER SEQUENCE \(name).incarnations MAXVALUE \(ConnectionIDLayout.maxIncarnation);
+                    END IF;
+                END $$
                 """
             ]
         ),

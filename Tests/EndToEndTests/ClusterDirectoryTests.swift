@@ -63,6 +63,43 @@ struct ClusterDirectoryTests {
         for node in nodes { #expect(await node.stop() == 0) }
     }
 
+    /// The last incarnation before the sequence wraps gives the largest ids (up to 2^63 - 1):
+    /// other nodes list them, page past them and reach them.
+    @Test func aNodeOfTheLastIncarnationIsListedAndReachedByTheOthers() async throws {
+        let database = try ClusterDatabase()
+        let a = try await ClusterGateway.start("a", database: database.url)
+        let sequenceEnd = try database.server.psql(
+            """
+            SELECT max_value FROM pg_sequences WHERE schemaname = 'gtcp_gateway' AND sequencename = 'incarnations';
+            SELECT setval('gtcp_gateway.incarnations', max_value - 1) FROM pg_sequences
+                WHERE schemaname = 'gtcp_gateway' AND sequencename = 'incarnations'
+            """, database: database.name)
+        let lastIncarnation = try #require(UInt64(sequenceEnd.split(separator: "\n")[0]))
+        let z = try await ClusterGateway.start("z", database: database.url)
+        var clients: [TestConnection] = []
+        for (node, name) in [(a, "on-a"), (z, "on-z-1"), (z, "on-z-2")] {
+            let client = try await TestConnection(port: node.port)
+            #expect(try await client.hello(name: name) == Self.greeting)
+            clients.append(client)
+        }
+        let listedByA = try await ClusterGateway.waitUntil(within: .seconds(10)) {
+            try await a.listing()?.compactMap(\.clientName).sorted() == ["on-a", "on-z-1", "on-z-2"]
+        }
+        #expect(listedByA != nil, "node a never listed the connections of the last incarnation")
+        let onZ = try #require(try await a.listing(query: "&node=z"))
+        #expect(onZ.map { $0.id >> 44 } == [lastIncarnation, lastIncarnation])
+        #expect(try await a.listing(limit: 1) == a.listing())
+
+        let target = try #require(onZ.first { $0.clientName == "on-z-2" })
+        let pushed = try await a.admin("/connections/\(target.id)/messages", method: "POST", body: #"{"act":"notice","data":"top"}"#)
+        #expect(pushed.status == 202)
+        #expect(try await clients[2].next() == Msg(act: "notice", data: "top"))
+
+        for client in clients { await client.close() }
+        #expect(await z.stop() == 0)
+        #expect(await a.stop() == 0)
+    }
+
     @Test func aKilledNodeLeavesEveryListingWithinItsLeaseAndRestartsWithNewIds() async throws {
         let database = try ClusterDatabase().url
         let a = try await ClusterGateway.start("a", database: database)

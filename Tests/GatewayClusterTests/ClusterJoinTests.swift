@@ -1,3 +1,4 @@
+import GatewayCore
 import GatewayTestSupport
 import Logging
 import Testing
@@ -49,6 +50,41 @@ struct ClusterJoinTests {
         try server.psql(ClusterSchema.script, database: database)
         let node = try await ClusterJoin.join(try configuration(server.url(database: database), name: "dba"), logger: logger)
         #expect(node.incarnation > 0)
+    }
+
+    /// Connection ids are stored as bigint, so an incarnation of 2^19 or more would give ids the
+    /// directory cannot list: the sequence wraps below it, and past incarnations still held.
+    @Test func incarnationsWrapBelowTheBigintRangeAndSkipThoseStillHeld() async throws {
+        let server = try TestPostgres.shared()
+        let database = try server.createDatabase()
+        let url = server.url(database: database)
+        let max = ConnectionIDLayout.maxIncarnation
+        _ = try await ClusterJoin.join(try configuration(url, name: "first"), logger: logger)
+        try server.psql("SELECT setval('gtcp_gateway.incarnations', \(max - 1))", database: database)
+        let last = try await ClusterJoin.join(try configuration(url, name: "last"), logger: logger)
+        let wrapped = try await ClusterJoin.join(try configuration(url, name: "wrapped"), logger: logger)
+        #expect(last.incarnation == max)
+        #expect(wrapped.incarnation == 2)
+    }
+
+    /// A database from before migration 3, its sequence already past 2^19: the sequence starts
+    /// again at 1 when a node migrates it.
+    @Test func aSequencePastTheCapStartsAgainWhenMigrated() async throws {
+        let server = try TestPostgres.shared()
+        let database = try server.createDatabase()
+        try server.psql(ClusterSchema.script, database: database)
+        try server.psql(
+            """
+            DELETE FROM gtcp_gateway.schema_migrations WHERE version = 3;
+            ALTER SEQUENCE gtcp_gateway.incarnations MAXVALUE 1048575;
+            SELECT setval('gtcp_gateway.incarnations', 600000);
+            """, database: database)
+        let node = try await ClusterJoin.join(try configuration(server.url(database: database), name: "n"), logger: logger)
+        #expect(node.incarnation == 1)
+        let maxValue = try server.psql(
+            "SELECT max_value FROM pg_sequences WHERE schemaname = 'gtcp_gateway' AND sequencename = 'incarnations'",
+            database: database)
+        #expect(maxValue == "\(ConnectionIDLayout.maxIncarnation)\n")
     }
 
     @Test func anUnreachableDatabaseNamesTheSetting() async throws {

@@ -9,10 +9,17 @@ import Testing
     }
 
     @Test func incarnationAndCounterComeBackOut() {
-        let id = ConnectionIDLayout.id(incarnation: 1_048_575, counter: ConnectionIDLayout.maxCounter)
-        #expect(ConnectionIDLayout.incarnation(of: id) == 1_048_575)
+        let id = ConnectionIDLayout.id(incarnation: 524_287, counter: ConnectionIDLayout.maxCounter)
+        #expect(ConnectionIDLayout.incarnation(of: id) == 524_287)
         #expect(ConnectionIDLayout.counter(of: id) == ConnectionIDLayout.maxCounter)
-        #expect(id == UInt64.max)
+    }
+
+    /// The cluster directory keeps ids as PostgreSQL `bigint`s and pages in their order.
+    @Test func theLargestIdIsTheLargestBigint() {
+        #expect(ConnectionIDLayout.maxIncarnation == 524_287)
+        let largest = ConnectionIDLayout.id(
+            incarnation: ConnectionIDLayout.maxIncarnation, counter: ConnectionIDLayout.maxCounter)
+        #expect(largest == UInt64(Int64.max))
     }
 }
 
