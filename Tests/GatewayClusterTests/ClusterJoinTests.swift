@@ -53,13 +53,14 @@ struct ClusterJoinTests {
     }
 
     /// Connection ids are stored as bigint, so an incarnation of 2^19 or more would give ids the
-    /// directory cannot list: the sequence wraps below it, and past incarnations still held.
+    /// directory cannot list: the sequence wraps below it, and a join skips those still held.
     @Test func incarnationsWrapBelowTheBigintRangeAndSkipThoseStillHeld() async throws {
         let server = try TestPostgres.shared()
         let database = try server.createDatabase()
         let url = server.url(database: database)
         let max = ConnectionIDLayout.maxIncarnation
-        _ = try await ClusterJoin.join(try configuration(url, name: "first"), logger: logger)
+        // Its lease outlasts the test, so it still holds incarnation 1 when the sequence wraps.
+        _ = try await ClusterJoin.join(try configuration(url, name: "first", lease: .seconds(120)), logger: logger)
         try server.psql("SELECT setval('gtcp_gateway.incarnations', \(max - 1))", database: database)
         let last = try await ClusterJoin.join(try configuration(url, name: "last"), logger: logger)
         let wrapped = try await ClusterJoin.join(try configuration(url, name: "wrapped"), logger: logger)
