@@ -42,7 +42,7 @@ public final class CurlClient: HTTPPoster {
                 let share = maxConnections / threads + (index < maxConnections % threads ? 1 : 0)
                 lanes.append(
                     try CurlLane(
-                        maxHostConnections: max(share, 1), maxStreams: maxStreams,
+                        threadName: "gtcp-curl-\(index)", maxHostConnections: max(share, 1), maxStreams: maxStreams,
                         waitingForConnection: waitingForConnection, logger: logger))
             }
         } catch {

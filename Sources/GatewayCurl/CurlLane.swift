@@ -18,17 +18,18 @@ final class CurlLane: Sendable {
     private let thread: NIOLockedValueBox<pthread_t?>
 
     /// At most `maxHostConnections` connections to each host, each carrying up to `maxStreams`
-    /// HTTP/2 requests; `waitingForConnection` counts the requests beyond them.
+    /// HTTP/2 requests; `waitingForConnection` counts the requests beyond them. The thread is
+    /// called `threadName` (at most 15 bytes) in `top -H`, `ps -L` and profiles.
     init(
-        maxHostConnections: Int, maxStreams: Int, waitingForConnection: Meter, logger: Logger
+        threadName: String, maxHostConnections: Int, maxStreams: Int, waitingForConnection: Meter, logger: Logger
     ) throws(CurlUpstreamError) {
         guard let multi = curl_multi_init() else {
             throw CurlUpstreamError(description: "libcurl could not create a multi handle")
         }
         let queue = CurlRequestQueue(wakeup: CurlWakeup(multi: multi))
         let loop = CurlMultiLoop(
-            multi: multi, queue: queue, maxHostConnections: maxHostConnections, maxStreams: maxStreams,
-            waitingForConnection: waitingForConnection, logger: logger)
+            multi: multi, queue: queue, threadName: threadName, maxHostConnections: maxHostConnections,
+            maxStreams: maxStreams, waitingForConnection: waitingForConnection, logger: logger)
         // The loop goes to its thread through a raw pointer: from here on only that thread owns it.
         let context = Unmanaged.passRetained(loop).toOpaque()
         var thread = pthread_t()

@@ -17,6 +17,7 @@ final class CurlMultiLoop {
 
     private let multi: UnsafeMutableRawPointer
     private let queue: CurlRequestQueue
+    private let threadName: String
     private let logger: Logger
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var posts: [UnsafeMutableRawPointer: CurlPostTransfer] = [:]
@@ -36,11 +37,12 @@ final class CurlMultiLoop {
     /// Each host gets at most `maxHostConnections` connections at once; more requests to it wait
     /// in curl for one to free up. An HTTP/2 connection carries up to `maxStreams` requests at once.
     init(
-        multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, maxHostConnections: Int, maxStreams: Int,
-        waitingForConnection: Meter, logger: Logger
+        multi: UnsafeMutableRawPointer, queue: CurlRequestQueue, threadName: String, maxHostConnections: Int,
+        maxStreams: Int, waitingForConnection: Meter, logger: Logger
     ) {
         self.multi = multi
         self.queue = queue
+        self.threadName = threadName
         self.waitingForConnection = waitingForConnection
         self.logger = logger
         _ = curl_shim_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxHostConnections)
@@ -51,6 +53,7 @@ final class CurlMultiLoop {
     }
 
     func run() {
+        nameCurrentThread(threadName)
         while true {
             let (queued, draining) = queue.takeQueued()
             queued.forEach(start)
