@@ -75,7 +75,7 @@ mkdir -p "$out"
 rm -f "$out"/*.json "$out"/*.svg
 
 python3 - "$out/machine.json" "$nginx" <<'PY'
-import json, os, platform, subprocess, sys, time
+import glob, json, os, platform, subprocess, sys, time
 def run(*command):
     result = subprocess.run(command, capture_output=True, text=True)
     return (result.stdout + result.stderr).strip().splitlines()[0] if (result.stdout + result.stderr).strip() else "unknown"
@@ -90,6 +90,7 @@ json.dump({
     "cores": os.cpu_count(), "memory": f"{int(memory) / 1048576:.1f} GiB", "kernel": platform.release(),
     "swift": run("swift", "--version"), "nginx": run(sys.argv[2], "-v"), "wrk": run("wrk", "-v").split(" [")[0],
     "go": run("go", "version"),
+    "postgresql": run(sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))[-1], "--version"),
     "commit": commit, "loadAverage": " ".join(open("/proc/loadavg").read().split()[:3]),
 }, open(sys.argv[1], "w"), indent=2)
 PY
@@ -309,5 +310,12 @@ idle_peer() {
 for round in 1 2; do
     if [ "$round" = 1 ]; then idle_gateway "$round"; idle_peer "$round"; else idle_peer "$round"; idle_gateway "$round"; fi
 done
+
+# 5. A cluster: two gateways sharing a throwaway PostgreSQL, set up as deploy/cluster sets it up
+# (scripts/run-cluster.sh). Pushes to a client of one node, through that node's admin API and
+# through the other node's, whose command PostgreSQL carries.
+echo "== cluster-push" >&2
+scripts/run-cluster.sh "$bin/gtcp-gateway" bash -c 'scripts/cluster_push_latency.py "$NODE_A_ADMIN" "$NODE_B_ADMIN" \
+    "$NODE_B_GTCP" --count '"$(seconds 300 50)"' --json cluster-push' >"$out/cluster-push.json"
 
 gtcp-gateway bench report --results "$out" --output docs/BENCHMARKS.md

@@ -16,6 +16,19 @@ public struct WrkReport: Codable, Sendable {
     public var latencyMicroseconds: LatencySummary
 }
 
+/// Pushes to one client of a cluster through the admin API of the node holding it and of
+/// another node, as scripts/cluster_push_latency.py writes it: from the admin call until the
+/// client has the message, one push at a time.
+public struct PushReport: Codable, Sendable {
+    public var kind = "push"
+    public var label: String?
+    public var command: String?
+    /// Pushes along each path.
+    public var count: Int
+    public var sameNodeMicroseconds: LatencySummary
+    public var crossNodeMicroseconds: LatencySummary
+}
+
 /// The machine a suite ran on, as the suite script records it.
 public struct MachineReport: Codable, Sendable {
     public var kind = "machine"
@@ -29,6 +42,8 @@ public struct MachineReport: Codable, Sendable {
     public var wrk: String
     /// The Go toolchain that built the idle peer; absent from suites run before it had one.
     public var go: String?
+    /// The PostgreSQL of the cluster scenario; absent from suites run before it had one.
+    public var postgresql: String?
     public var commit: String
     public var loadAverage: String
 }
@@ -39,6 +54,7 @@ public struct SuiteResults: Sendable {
     public var loads: [String: LoadReport] = [:]
     public var wrk: [String: WrkReport] = [:]
     public var idle: [String: IdleReport] = [:]
+    public var pushes: [String: PushReport] = [:]
     /// Hand-written notes kept beside the results (profile findings, say).
     public var notes: String?
 
@@ -57,6 +73,7 @@ public struct SuiteResults: Sendable {
         case "load": loads[label] = try BenchJSON.decode(LoadReport.self, from: data)
         case "wrk": wrk[label] = try BenchJSON.decode(WrkReport.self, from: data)
         case "idle": idle[label] = try BenchJSON.decode(IdleReport.self, from: data)
+        case "push": pushes[label] = try BenchJSON.decode(PushReport.self, from: data)
         case "machine": machine = try BenchJSON.decode(MachineReport.self, from: data)
         default: break
         }

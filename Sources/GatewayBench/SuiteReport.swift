@@ -11,7 +11,8 @@ import Foundation
 /// `forward-proxy-half-*` (the gateway at half its pipelined HTTP/1.1 peak, wrk straight to nginx
 /// and through the nginx proxy paced to the same rate; rounds, the lowest p99 of each taken),
 /// `idle-gateway-*` / `idle-peer-*` (idle connections on the gateway and on the Go peer, rounds, the
-/// lowest CPU of each taken), `admin-base-*` / `admin-paging-*` (rounds, the lowest p99 of each taken).
+/// lowest CPU of each taken), `admin-base-*` / `admin-paging-*` (rounds, the lowest p99 of each taken),
+/// `cluster-push` (pushes through two nodes of a cluster).
 public struct SuiteReport: Sendable {
     public let results: SuiteResults
 
@@ -192,6 +193,18 @@ public struct SuiteReport: Sendable {
                 met: abs(change) <= 0.10 && admin.error == nil && admin.sweeps > 0
             ))
         }
+        if let push = results.pushes["cluster-push"] {
+            let same = push.sameNodeMicroseconds
+            let cross = push.crossNodeMicroseconds
+            checks.append(Check(
+                scenario: "5. push to a client of a two-node cluster through the admin API, \(push.count) one at a time per path: "
+                    + "through the node holding it, and through the other node (PostgreSQL carries the command)",
+                figure: "p50 / p99: \(ms(same.p50)) / \(ms(same.p99)) through its own node, "
+                    + "\(ms(cross.p50)) / \(ms(cross.p99)) through the other",
+                target: "reference",
+                met: nil
+            ))
+        }
         return checks
     }
 
@@ -203,7 +216,7 @@ public struct SuiteReport: Sendable {
             "Written by `make bench` (scripts/bench.sh, a few minutes, loopback only): release builds, the bench client "
                 + "`gtcp-gateway bench`, the floor server `gtcp-gateway bench floor`, nginx and wrk from Debian, and for idle "
                 + "connections a gtcp server in Go built as GoFrame's is (scripts/gtcp-peer, Go from Debian; GoFrame itself "
-                + "cannot be fetched here). "
+                + "cannot be fetched here), and for the cluster PostgreSQL from Debian. "
                 + "Raw results are in [bench/](bench/) as JSON; the charts are drawn by `gtcp-gateway bench report`. "
                 + "The machine is shared with other work, so every target is a ratio of runs made side by side in one suite."
         )
@@ -216,6 +229,9 @@ public struct SuiteReport: Sendable {
             ]
             if let go = machine.go {
                 out.append("| Go | \(go) |")
+            }
+            if let postgresql = machine.postgresql {
+                out.append("| PostgreSQL | \(postgresql) |")
             }
             out += [
                 "| gateway commit | \(machine.commit) |",
@@ -269,7 +285,7 @@ public struct SuiteReport: Sendable {
             out += ["", notes.trimmingCharacters(in: .whitespacesAndNewlines)]
         }
         let commands = (results.loads.values.compactMap(\.command) + results.wrk.values.compactMap(\.command)
-            + results.idle.values.compactMap(\.command)).sorted()
+            + results.idle.values.compactMap(\.command) + results.pushes.values.compactMap(\.command)).sorted()
         if !commands.isEmpty {
             out += ["", "## Commands", "", "```"] + commands + ["```"]
         }

@@ -113,6 +113,21 @@ struct SuiteReportTests {
         #expect(SuiteReport(results: results).checks[1].met == nil)
     }
 
+    @Test("pushes through a cluster's two nodes are a reference row, with their command")
+    func clusterPushes() throws {
+        var results = SuiteResults()
+        let line = #"{"kind": "push", "label": "cluster-push", "command": "scripts/run-cluster.sh gtcp-gateway x", "count": 300, "#
+            + #""sameNodeMicroseconds": {"p50": 310.2, "p90": 400.0, "p99": 820.5, "p999": 900.0, "max": 950.0, "mean": 330.0}, "#
+            + #""crossNodeMicroseconds": {"p50": 1450.0, "p90": 2000.0, "p99": 3120.9, "p999": 3300.0, "max": 3400.0, "mean": 1500.0}}"#
+        try results.add(json: Data(line.utf8), name: "cluster-push")
+        let report = SuiteReport(results: results)
+        let check = try #require(report.checks.first)
+        #expect(check.scenario.hasPrefix("5. push to a client of a two-node cluster"))
+        #expect(check.figure == "p50 / p99: 0.31 ms / 0.82 ms through its own node, 1.45 ms / 3.12 ms through the other")
+        #expect(check.met == nil)
+        #expect(report.markdown.contains("scripts/run-cluster.sh gtcp-gateway x"))
+    }
+
     @Test("the sweep becomes the throughput chart")
     func sweepChart() throws {
         var results = SuiteResults()
