@@ -299,11 +299,12 @@ idle_gateway() {
     stop "$gateway_pid"
 }
 idle_peer() {
-    "$work/gtcp-peer" 127.0.0.1:0 >"$work/peer.log" 2>&1 &
+    # A log per round: the wait for the port must not read the last round's.
+    "$work/gtcp-peer" 127.0.0.1:0 >"$work/peer-r$1.log" 2>&1 &
     local peer_pid=$!
     pids+=("$peer_pid")
     local peer
-    peer=$(listening_on "$work/peer.log" "listening on")
+    peer=$(listening_on "$work/peer-r$1.log" "listening on")
     idle_run "idle-peer-r$1" "${peer##*:}" "$peer_pid"
     stop "$peer_pid"
 }
