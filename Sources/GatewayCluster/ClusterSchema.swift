@@ -1,5 +1,3 @@
-import GatewayCore
-
 /// The tables cluster mode keeps in PostgreSQL, as numbered migrations.
 ///
 /// Every node applies the missing ones when it starts, under an advisory lock so nodes starting
@@ -67,14 +65,15 @@ public enum ClusterSchema {
             version: 3,
             statements: [
                 // Connection ids are stored as bigint and paged in id order, so they stay below
-                // 2^63: the sequence wraps at 2^19. One already past that starts again at 1;
-                // nodes holding such an incarnation take a fresh one when they restart.
+                // 2^63: the sequence wraps at 2^19 (ConnectionIDLayout.maxIncarnation, written out
+                // because a published migration never changes). One already past that starts
+                // again at 1; nodes holding such an incarnation take a fresh one when they restart.
                 """
                 DO $$ BEGIN
-                    IF (SELECT last_value FROM \(name).incarnations) > \(ConnectionIDLayout.maxIncarnation) THEN
-                        ALTER SEQUENCE \(name).incarnations MAXVALUE \(ConnectionIDLayout.maxIncarnation) RESTART;
+                    IF (SELECT last_value FROM \(name).incarnations) > 524287 THEN
+                        ALTER SEQUENCE \(name).incarnations MAXVALUE 524287 RESTART;
                     ELSE
-                        ALTER SEQUENCE \(name).incarnations MAXVALUE \(ConnectionIDLayout.maxIncarnation);
+                        ALTER SEQUENCE \(name).incarnations MAXVALUE 524287;
                     END IF;
                 END $$
                 """
