@@ -176,8 +176,7 @@ struct ClusterDirectoryTests {
         #expect(try await a.admin("/connections/\(localID)").status == 200)
         #expect(try await a.admin("/readyz").status == 200)
         let stale = try await ClusterGateway.waitUntil(within: .seconds(5)) {
-            String(decoding: try await a.admin("/metrics").body, as: UTF8.self)
-                .contains("gtcp_cluster_directory_stale 1")
+            try await a.metrics(prefix: "gtcp_cluster_directory_stale 1").isEmpty == false
         }
         #expect(stale != nil)
         #expect(await a.process.line(containing: "cluster directory is stale") != nil)

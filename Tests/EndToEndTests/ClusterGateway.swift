@@ -40,6 +40,12 @@ struct ClusterGateway {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
+    /// The lines of `GET /metrics` whose name starts with `prefix`, comments left out.
+    func metrics(prefix: String) async throws -> [String] {
+        String(decoding: try await admin("/metrics").body, as: UTF8.self)
+            .split(separator: "\n").filter { $0.hasPrefix(prefix) }.map(String.init)
+    }
+
     /// Every connection `GET /connections` lists, following the cursors; nil on a non-200.
     func listing(query: String = "", limit: Int = 1000) async throws -> [ListedConnection]? {
         var all: [ListedConnection] = []
