@@ -41,7 +41,8 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// Only this machine can reach the address: `localhost`, 127.0.0.0/8 or ::1.
+    /// Only this machine can reach the address: `localhost`, 127.0.0.0/8 (also as ::ffff:127.x.x.x)
+    /// or ::1.
     public var isLoopback: Bool {
         if host == "localhost" { return true }
         var v4 = in_addr()
@@ -51,7 +52,9 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, host, &v6) == 1 {
             let bytes = withUnsafeBytes(of: v6) { Array($0) }
+            let mappedV4Prefix = Array(repeating: UInt8(0), count: 10) + [0xFF, 0xFF]
             return bytes == Array(repeating: 0, count: 15) + [1]
+                || (bytes.starts(with: mappedV4Prefix) && bytes[12] == 127)
         }
         return false
     }

@@ -22,7 +22,10 @@ import Testing
         #expect(HostPort(parsing: text) == nil)
     }
 
-    @Test(arguments: [("localhost", true), ("127.1.2.3", true), ("::1", true), ("10.0.0.1", false), ("::2", false)])
+    @Test(arguments: [
+        ("localhost", true), ("127.1.2.3", true), ("::1", true), ("::ffff:127.0.0.1", true), ("10.0.0.1", false),
+        ("::2", false), ("::ffff:10.0.0.1", false), ("::127.0.0.1", false), ("db.example", false),
+    ])
     func knowsLoopbackHosts(host: String, isLoopback: Bool) {
         #expect(HostPort(host: host, port: 1).isLoopback == isLoopback)
     }
