@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "GatewayCluster",
             dependencies: [
-                "GatewayCore", "GatewayAdmin", "GtcpWire", .postgresNIO, .nioCore, .nioConcurrencyHelpers,
+                "GatewayCore", "GatewayAdmin", "GtcpWire", "SettingsText", .postgresNIO, .nioCore, .nioConcurrencyHelpers,
                 .nioSSL, .logging, .metrics, .serviceLifecycle
             ]
         ),

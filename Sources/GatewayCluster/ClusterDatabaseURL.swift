@@ -1,4 +1,5 @@
 import Foundation
+import SettingsText
 
 /// Where the cluster's PostgreSQL is: `postgres://user@host:5432/database?sslmode=verify-full`.
 ///
@@ -66,6 +67,15 @@ public struct ClusterDatabaseURL: Sendable, Equatable, CustomStringConvertible {
         self.database = database
         self.tls = tls
         self.rootCertificatePath = rootCertificatePath
+    }
+
+    /// What to tell an operator whose database is on another host and reached without TLS
+    /// (`sslmode` disable, the default); nil otherwise.
+    public var plainTextWarning: String? {
+        guard tls == .disable, !HostPort(host: host, port: port).isLoopback else { return nil }
+        return "cluster-database-url \(self) is reached in plain text (sslmode disable, the default): "
+            + "the directory and cluster commands, pushed messages included, cross the network unencrypted; "
+            + "add sslmode=verify-full, with sslrootcert=CA.pem unless a system root signed the server's certificate"
     }
 
     public var description: String {

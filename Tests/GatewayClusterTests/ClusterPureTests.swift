@@ -113,6 +113,22 @@ import Testing
         #expect(url.description.contains("sslmode=\(mode)") == (tls != .disable))
     }
 
+    @Test func warnsOfPlainTextOnlyOffThisMachine() throws {
+        let remote = try ClusterDatabaseURL(parsing: "postgres://gateway@db.example/fleet")
+        #expect(
+            remote.plainTextWarning
+                == "cluster-database-url postgres://gateway@db.example:5432/fleet is reached in plain text (sslmode "
+                + "disable, the default): the directory and cluster commands, pushed messages included, cross the "
+                + "network unencrypted; add sslmode=verify-full, with sslrootcert=CA.pem unless a system root signed "
+                + "the server's certificate")
+        for quiet in [
+            "postgres://gateway@db.example/fleet?sslmode=require", "postgres://gateway@127.0.0.1/fleet",
+            "postgres://gateway@localhost/fleet", "postgres://gateway@[::1]/fleet",
+        ] {
+            #expect(try ClusterDatabaseURL(parsing: quiet).plainTextWarning == nil, "\(quiet)")
+        }
+    }
+
     @Test(arguments: [
         ("http://gateway@db/fleet", "must look like"),
         ("postgres://gateway:secret@db/fleet", "must not hold a password"),
