@@ -27,9 +27,6 @@ public struct Cluster: Sendable {
         _ configuration: ClusterConfiguration, group: any EventLoopGroup, metrics factory: any MetricsFactory,
         logger: Logger
     ) async throws(ClusterStartError) -> Cluster {
-        if let warning = configuration.database.plainTextWarning {
-            logger.warning("\(warning)")
-        }
         let node = try await ClusterJoin.join(configuration, logger: logger)
         let client = PostgresClient(
             configuration: configuration.clientConfiguration(), eventLoopGroup: group, backgroundLogger: logger)

@@ -40,6 +40,9 @@ public struct GatewayApplication {
         let group = MultiThreadedEventLoopGroup.singleton
         let prometheus = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: prometheus)
+        for warning in settings.warnings {
+            logger.warning("\(warning)")
+        }
         var cluster: Cluster?
         if let configuration = settings.cluster {
             cluster = try await Cluster.join(configuration, group: group, metrics: factory, logger: logger)

@@ -57,6 +57,12 @@ public struct GatewaySettings: Sendable, Equatable {
     /// nil: the ports are only logged.
     public var portsFile: String?
 
+    /// What the settings allow but an operator most likely did not mean; start-up logs each and
+    /// `check-config` prints each.
+    public var warnings: [String] {
+        [cluster?.database.plainTextWarning].compactMap { $0 }
+    }
+
     /// The settings when no flag, variable or file sets anything.
     public static var defaults: GatewaySettings {
         do {

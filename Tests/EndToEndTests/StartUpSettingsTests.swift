@@ -158,6 +158,22 @@ struct StartUpSettingsTests {
         }
     }
 
+    /// A cluster database on another host without TLS is allowed, and said: `check-config`
+    /// warns and still passes; with TLS, or on this machine, it says nothing.
+    @Test func checkConfigWarnsOfAPlainTextClusterDatabaseOnAnotherHost() async throws {
+        let plain = try GatewayProcess(["check-config", "--cluster-database-url", "postgres://gateway@db.example/fleet"])
+        #expect(await plain.exitStatus() == 0)
+        #expect(
+            plain.output.contains {
+                $0.hasPrefix("warning: cluster-database-url postgres://gateway@db.example:5432/fleet is reached in plain text")
+            }, "\(plain.output)")
+        for quiet in ["postgres://gateway@db.example/fleet?sslmode=verify-full", "postgres://gateway@127.0.0.1/fleet"] {
+            let checked = try GatewayProcess(["check-config", "--cluster-database-url", quiet])
+            #expect(await checked.exitStatus() == 0)
+            #expect(!checked.output.contains { $0.hasPrefix("warning:") }, "\(quiet): \(checked.output)")
+        }
+    }
+
     /// `check-config` prints every key of the table; each must also be a flag of `serve`, but
     /// `routes`, a list of objects that only the file can hold.
     @Test func everySettingCheckConfigShowsIsAServeFlag() async throws {
