@@ -89,6 +89,14 @@ struct ClusterDatabaseTLSTests {
         #expect(failure.contains("cannot connect") && failure.contains("CERTIFICATE_VERIFY_FAILED"), "\(failure)")
     }
 
+    /// Without sslrootcert the system's roots judge the chain, and none of them signed the test CA:
+    /// verification is not skipped for want of a CA file.
+    @Test(arguments: ["verify-ca", "verify-full"])
+    func withoutARootCertificateTheSystemsRootsJudgeTheChain(mode: String) async throws {
+        let failure = await joinFailure("sslmode=\(mode)")
+        #expect(failure.contains("cannot connect") && failure.contains("CERTIFICATE_VERIFY_FAILED"), "\(failure)")
+    }
+
     @Test func verifyFullRefusesACertificateForAnotherHostName() async throws {
         let failure = await joinFailure("sslmode=verify-full&sslrootcert=\(certificates.caPath)")
         #expect(failure.contains("cannot connect") && failure.contains("the server's certificate does not name the URL's host"), "\(failure)")
