@@ -60,7 +60,16 @@ public struct GatewaySettings: Sendable, Equatable {
     /// What the settings allow but an operator most likely did not mean; start-up logs each and
     /// `check-config` prints each.
     public var warnings: [String] {
-        [cluster?.database.plainTextWarning].compactMap { $0 }
+        var warnings: [String] = []
+        if let adminListen, !adminListen.isLoopback, adminTLS == nil {
+            warnings.append(
+                "admin-listen \(adminListen) is reached from other hosts over plain HTTP: the admin token and "
+                    + "every pushed message cross the network unencrypted; set admin-tls-cert and admin-tls-key")
+        }
+        if let cluster = cluster?.database.plainTextWarning {
+            warnings.append(cluster)
+        }
+        return warnings
     }
 
     /// The settings when no flag, variable or file sets anything.

@@ -1,4 +1,5 @@
 import Foundation
+import TestCertificates
 import Testing
 
 /// `serve` started with a config file, environment variables and flags: what wins is seen from
@@ -171,6 +172,27 @@ struct StartUpSettingsTests {
             let checked = try GatewayProcess(["check-config", "--cluster-database-url", quiet])
             #expect(await checked.exitStatus() == 0)
             #expect(!checked.output.contains { $0.hasPrefix("warning:") }, "\(quiet): \(checked.output)")
+        }
+    }
+
+    /// The admin API off loopback without TLS is allowed (a token is required), and said.
+    @Test func checkConfigWarnsOfAPlainHTTPAdminAPIOffLoopback() async throws {
+        let environment = ["GTCP_GATEWAY_ADMIN_TOKEN": "secret-token"]
+        let plain = try GatewayProcess(["check-config", "--admin-listen", "0.0.0.0:8989"], environment: environment)
+        #expect(await plain.exitStatus() == 0)
+        #expect(
+            plain.output.contains { $0.hasPrefix("warning: admin-listen 0.0.0.0:8989 is reached from other hosts over plain HTTP") },
+            "\(plain.output)")
+        let certificates = try TestCertificates()
+        let quiet = [
+            ["--admin-listen", "127.0.0.1:8989"],
+            ["--admin-listen", "0.0.0.0:8989", "--admin-tls-cert", certificates.serverCertificatePath,
+             "--admin-tls-key", certificates.serverKeyPath],
+        ]
+        for flags in quiet {
+            let checked = try GatewayProcess(["check-config"] + flags, environment: environment)
+            #expect(await checked.exitStatus() == 0)
+            #expect(!checked.output.contains { $0.hasPrefix("warning:") }, "\(flags): \(checked.output)")
         }
     }
 
