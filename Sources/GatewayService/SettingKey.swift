@@ -68,18 +68,21 @@ struct SettingProblem: Error, Sendable, Equatable {
         return isNumber ? text : quoted(text)
     }
 
+    /// Double-quoted with JSON escapes, which YAML reads too. Controls (C0, DEL and C1) and the
+    /// noncharacters U+FFFE and U+FFFF are escaped: YAML refuses them in a stream, and reads NEL
+    /// (U+0085) inside quotes as a line break.
     static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
+            switch scalar.value {
+            case 0x22: result += "\\\""
+            case 0x5C: result += "\\\\"
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0x09: result += "\\t"
+            case 0..<0x20, 0x7F...0x9F, 0xFFFE, 0xFFFF:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -16,6 +16,18 @@ import Testing
         #expect(reloaded == settings, "\(settings.yamlDescription)")
     }
 
+    /// YAML refuses C1 controls and U+FFFE/U+FFFF in a stream and reads NEL as a line break.
+    @Test(arguments: ["caf\u{9E}", "a\u{85}b", "a\u{2028}b\u{2029}c", "del\u{7F}", "bell\u{7}", "no\u{FFFE}\u{FFFF}"])
+    func describedTextLoadsBackWithEveryCharacterItHad(greeting: String) throws {
+        let settings = try SettingsLoader(
+            commandLine: CommandLineSettings(values: ["greeting": [greeting], "admin-listen": ["off"]]), environment: [:]
+        ).load()
+        let directory = try TemporaryDirectory()
+        let path = try directory.file("described.yaml", settings.yamlDescription)
+        let reloaded = try SettingsLoader(commandLine: CommandLineSettings(configFile: path), environment: [:]).load()
+        #expect(reloaded.greeting == greeting)
+    }
+
     @Test func everyKeyIsDescribedInTableOrderThenTheRoutes() {
         let keys = GatewaySettings.defaults.yamlDescription.split(separator: "\n").map { $0.prefix { $0 != ":" } }
         #expect(keys.map(String.init) == SettingKeys.names + ["routes"])
