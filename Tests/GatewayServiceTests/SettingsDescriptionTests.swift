@@ -16,7 +16,8 @@ import Testing
         #expect(reloaded == settings, "\(settings.yamlDescription)")
     }
 
-    /// YAML refuses C1 controls and U+FFFE/U+FFFF in a stream and reads NEL as a line break.
+    /// YAML refuses C1 controls and U+FFFE/U+FFFF in a stream and reads NEL as a line break;
+    /// U+2028 and U+2029, which YAML 1.1 also lists as breaks, must come back as written too.
     @Test(arguments: ["caf\u{9E}", "a\u{85}b", "a\u{2028}b\u{2029}c", "del\u{7F}", "bell\u{7}", "no\u{FFFE}\u{FFFF}"])
     func describedTextLoadsBackWithEveryCharacterItHad(greeting: String) throws {
         let settings = try SettingsLoader(
