@@ -118,25 +118,45 @@ final class ClusterMembership: Service {
             try? await Task.sleep(for: flushInterval)
             if needsRewrite.load(ordering: .relaxed) {
                 guard ContinuousClock.now >= retryAt else { continue }
-                do {
-                    try await withDeadline(lease) { [self] in try await rewrite() }
-                    needsRewrite.store(false, ordering: .relaxed)
+                // A failure while the rewrite runs asks for another, which this must not clear.
+                needsRewrite.store(false, ordering: .relaxed)
+                if await settle("rewriting the directory", { try await self.rewrite() }) {
                     succeeded()
-                } catch {
-                    failed("rewriting the directory", error)
+                } else {
                     retryAt = .now + .seconds(1)
                 }
                 continue
             }
             let batch = changes.take()
             guard !batch.isEmpty else { continue }
-            do {
-                try await withDeadline(lease) { [self] in try await write(batch) }
+            if await settle("writing \(batch.rowCount) directory changes", { try await self.write(batch) }) {
                 succeeded()
-            } catch {
-                failed("writing \(batch.rowCount) directory changes", error)
+            } else {
                 retryAt = .now + .seconds(1)
             }
+        }
+    }
+
+    /// Runs one directory write within the lease; true when it committed. One that overruns is
+    /// reported at once but waited out before the next starts: committed late, its older view of
+    /// the registry would land over a newer one and leave rows of closed connections behind.
+    /// Only shutdown stops the wait (the node leaves, and a row written after that lapses with
+    /// its lease).
+    private func settle(_ what: String, _ operation: @escaping @Sendable () async throws -> Void) async -> Bool {
+        let work = Task { try await operation() }
+        do {
+            try await withDeadline(lease) { try await work.value }
+            return true
+        } catch {
+            failed(what, error)
+            work.cancel()
+            let (ended, end) = AsyncStream<Never>.makeStream()
+            Task {
+                _ = await work.result
+                end.finish()
+            }
+            for await _ in ended {}
+            return false
         }
     }
 

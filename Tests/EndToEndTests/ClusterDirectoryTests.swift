@@ -196,6 +196,54 @@ struct ClusterDirectoryTests {
         upstream.signal(SIGTERM)
     }
 
+    /// A write held up past its deadline by a lock is waited out, not raced by the next: two of the
+    /// node's writes never wait at once, and once the lock goes the directory holds what the node
+    /// holds, not an older view that committed last.
+    @Test func aDirectoryWriteThatOverrunsIsWaitedOutBeforeTheNext() async throws {
+        let database = try ClusterDatabase()
+        let node = try await ClusterGateway.start("a", database: database.url)
+        let table = "gtcp_gateway.connections"
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: TestPostgres.binaries + "/psql")
+        locker.arguments = [
+            "-h", "127.0.0.1", "-p", String(database.server.port), "-U", "postgres", "-d", database.name, "-At",
+            "-c", "BEGIN; LOCK TABLE \(table); SELECT pg_sleep(120)",
+        ]
+        try locker.run()
+        defer { locker.terminate() }
+        func count(_ sql: String) throws -> Int {
+            Int(try database.server.psql(sql, database: database.name).split(separator: "\n")[0]) ?? -1
+        }
+        let locked = try await ClusterGateway.waitUntil(within: .seconds(10)) {
+            try count("SELECT count(*) FROM pg_locks WHERE relation = '\(table)'::regclass AND granted") == 1
+        }
+        #expect(locked != nil)
+
+        let client = try await TestConnection(port: node.port)
+        #expect(try await client.hello(name: "held-up") == Self.greeting)
+        let stale = try await ClusterGateway.waitUntil(within: .seconds(10)) {
+            try await !node.metrics(prefix: "gtcp_cluster_directory_stale 1").isEmpty
+        }
+        #expect(stale != nil)
+        let waitingWrites = """
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = '\(database.name)' AND wait_event_type = 'Lock' AND query NOT LIKE '%pg_stat_activity%'
+            """
+        // A rewrite would start a second of the lease (2s) after the first write gave up.
+        let raced = try await ClusterGateway.waitUntil(within: .seconds(4)) { try count(waitingWrites) > 1 }
+        #expect(raced == nil, "a second directory write started while the first still waited")
+        await client.close()
+
+        #expect(try count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)'") == 1)
+        let emptied = try await ClusterGateway.waitUntil(within: .seconds(10)) {
+            let current = try await !node.metrics(prefix: "gtcp_cluster_directory_stale 0").isEmpty
+            return try current && database.directoryRows() == 0
+        }
+        let rows = try database.directoryRows()
+        #expect(emptied != nil, "the directory still held \(rows) rows")
+        #expect(await node.stop() == 0)
+    }
+
     @Test func aClientNameWithANulByteNeitherStallsTheDirectoryNorEscapesAFilter() async throws {
         let database = try ClusterDatabase().url
         let a = try await ClusterGateway.start("a", database: database)
