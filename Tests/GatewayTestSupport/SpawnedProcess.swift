@@ -91,6 +91,18 @@ public final class SpawnedProcess: Sendable {
     public func waitForExit() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return Self.exitStatus(status)
+    }
+
+    /// The exit status as ``waitForExit()`` gives it once the child has exited, nil while it runs.
+    public func exitStatusIfExited() -> Int32? {
+        var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped == -1 && errno == EINTR
+        return reaped == pid ? Self.exitStatus(status) : nil
+    }
+
+    private static func exitStatus(_ status: Int32) -> Int32 {
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : signal
     }

@@ -111,9 +111,20 @@ public final class TestNginx: Sendable {
         return lines
     }
 
+    /// nginx loses a SIGTERM that lands before its master loop waits for signals (the handler
+    /// sets a flag, then the loop sleeps in sigsuspend until the next signal), so the signal is
+    /// repeated every 100 ms until it exits, for 10 s before SIGKILL.
     private func stop() {
-        kill(process.pid, SIGTERM)
-        _ = process.waitForExit()
+        var exited = false
+        for check in 0..<1000 where !exited {
+            if check % 10 == 0 { kill(process.pid, SIGTERM) }
+            exited = process.exitStatusIfExited() != nil
+            if !exited { usleep(10_000) }
+        }
+        if !exited {
+            kill(process.pid, SIGKILL)
+            _ = process.waitForExit()
+        }
         _ = try? SpawnedProcess.run("/bin/rm", ["-rf", directory], environment: [:])
     }
 }
