@@ -17,7 +17,7 @@ reports="$PWD/$scratch/sanitizer-reports"
 rm -rf "$reports"
 mkdir -p "$reports"
 case $sanitizer in
-    thread) export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$reports/tsan" ;;
+    thread) export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$reports/tsan:suppressions=$PWD/Tests/tsan-suppressions.txt" ;;
     address) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$reports/asan" ;;
 esac
 status=0
